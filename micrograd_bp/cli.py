@@ -1,0 +1,41 @@
+"""The command line: ``python -m micrograd_bp COMMAND`` (or ``micrograd-bp COMMAND``).
+
+Each command lives in its own module under ``micrograd_bp/commands/`` and provides
+``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> exit code``.
+Command modules import optional packages only inside ``run``, so ``--help`` always
+works.
+"""
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ("demo", "deltas", "graph")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="micrograd-bp",
+        description="micrograd_bp: a scalar autograd engine for teaching backpropagation.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"micrograd_bp.commands.{name}")
+        command = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv=None):
+    """Parse ``argv`` and run the command; ``demo`` when no command is given."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        if argv and argv[0] not in COMMANDS:
+            build_parser().error(f"unknown command {argv[0]!r} (choose from {', '.join(COMMANDS)})")
+        argv = ["demo"]
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "run", None):
+        build_parser().print_help()
+        return 0
+    return args.run(args) or 0

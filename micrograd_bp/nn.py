@@ -1,0 +1,202 @@
+"""Neurons, layers and the multi-layer perceptron, built from scalar Values.
+
+The document's forward pass for layer l, one neuron j at a time::
+
+    z^(l)_j = sum_i W^(l)[j, i] * h^(l-1)_i + b^(l)_j      (pre-activation)
+    h^(l)_j = sigma(z^(l)_j)                                (activation)
+
+with h^(0) = x, the input.  Layers are numbered from 1 as in the document, so
+``mlp.layers[l - 1].neurons[j].w[i]`` is the Value W^(l)[j, i] (``mlp.layers[0]``
+is layer 1), and every parameter is labelled in that notation (``W1[0,1]``,
+``b2[0]``), as are the z and h nodes a forward pass builds (``z1[0]``, ``h1[0]``).
+"""
+
+import random
+
+from .engine import Value
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+class Module:
+    """Anything with parameters: they can be listed, named and zeroed."""
+
+    def named_parameters(self):
+        """A list of (name, Value) pairs; the names follow the document (W1[j,i], b1[j])."""
+        return []
+
+    def parameters(self):
+        """The parameters as a list of Values (the order of ``named_parameters``)."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self):
+        """Set every parameter's grad to 0 (leaves accumulate until this is called)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+def _make_rng(seed, rng):
+    if rng is not None and seed is not None:
+        raise ValueError("give either seed= or rng=, not both")
+    if rng is not None:
+        return rng
+    return random.Random(seed) if seed is not None else random
+
+
+def _check_activation(activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    return activation
+
+
+def _check_size(n, what):
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a whole number >= 1, got {n!r}")
+    return n
+
+
+class Neuron(Module):
+    """One neuron j of layer l:  z = sum_i w_i h_i + b,  h = sigma(z).
+
+    ``w[i]`` is W^(l)[j, i] and ``b`` is b^(l)_j.  Weights start uniform in [-1, 1]
+    and the bias at 0, as in micrograd.
+    """
+
+    def __init__(self, nin, activation="relu", *, l=1, j=0, seed=None, rng=None):
+        _check_size(nin, "nin (the number of inputs)")
+        self.activation = _check_activation(activation)
+        self.l, self.j = l, j
+        rng = _make_rng(seed, rng)
+        self.w = [Value(rng.uniform(-1, 1), label=f"W{l}[{j},{i}]") for i in range(nin)]
+        self.b = Value(0.0, label=f"b{l}[{j}]")
+        # Labels for the nodes each forward pass builds, made once and shared.
+        self._z_label, self._h_label = f"z{l}[{j}]", f"h{l}[{j}]"
+
+    def forward(self, h):
+        """(z, h_out) for the inputs h: z = w . h + b, h_out = sigma(z)."""
+        if len(h) != len(self.w):
+            raise ValueError(
+                f"neuron W{self.l}[{self.j},:] expects {len(self.w)} inputs, got {len(h)}"
+            )
+        z = Value.sum([wi * hi for wi, hi in zip(self.w, h)] + [self.b])
+        z.label = self._z_label
+        if self.activation == "linear":
+            return z, z
+        out = getattr(z, self.activation)()
+        out.label = self._h_label
+        return z, out
+
+    def __call__(self, h):
+        return self.forward(h)[1]
+
+    def named_parameters(self):
+        return [(p.label, p) for p in self.w] + [(self.b.label, self.b)]
+
+    def __repr__(self):
+        return f"Neuron(nin={len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """Layer l: nout neurons that all read the same inputs h^(l-1)."""
+
+    def __init__(self, nin, nout, activation="relu", *, l=1, seed=None, rng=None):
+        _check_size(nout, "nout (the number of neurons)")
+        rng = _make_rng(seed, rng)
+        self.l = l
+        self.neurons = [Neuron(nin, activation, l=l, j=j, rng=rng) for j in range(nout)]
+
+    @property
+    def activation(self):
+        return self.neurons[0].activation
+
+    def forward(self, h):
+        """(z^(l), h^(l)) as two lists, one entry per neuron."""
+        pairs = [n.forward(h) for n in self.neurons]
+        return [z for z, _ in pairs], [out for _, out in pairs]
+
+    def __call__(self, h):
+        """h^(l), always a list (also for a layer of one neuron)."""
+        return self.forward(h)[1]
+
+    def named_parameters(self):
+        return [pair for n in self.neurons for pair in n.named_parameters()]
+
+    def __repr__(self):
+        return f"Layer(nin={len(self.neurons[0].w)}, nout={len(self.neurons)}, activation={self.activation!r})"
+
+
+class Trace:
+    """What one forward pass computed, layer by layer, in the document's names.
+
+    ``z[l]`` and ``h[l]`` are lists of Values for l = 1..L; ``h[0]`` is the input x
+    (``z[0]`` is None).  ``output`` is what the MLP call returns.
+    """
+
+    def __init__(self, x):
+        self.z = [None]
+        self.h = [x]
+
+    @property
+    def L(self):
+        """The number of layers."""
+        return len(self.h) - 1
+
+    @property
+    def output(self):
+        last = self.h[-1]
+        return last[0] if len(last) == 1 else last
+
+
+class MLP(Module):
+    """A multi-layer perceptron: MLP(nin, [n1, n2, ..., nL]).
+
+    Hidden layers use ``activation``; the last layer uses ``output_activation``
+    ("linear" by default, so its outputs are logits).
+    """
+
+    def __init__(self, nin, nouts, activation="relu", *, output_activation="linear",
+                 seed=None, rng=None):
+        _check_size(nin, "nin (the number of inputs)")
+        if isinstance(nouts, int) or not nouts:
+            raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        _check_activation(activation)
+        _check_activation(output_activation)
+        rng = _make_rng(seed, rng)
+        self.activation, self.output_activation = activation, output_activation
+        sizes = [nin] + list(nouts)
+        L = len(nouts)
+        self.layers = [
+            Layer(sizes[l - 1], sizes[l], activation if l < L else output_activation,
+                  l=l, rng=rng)
+            for l in range(1, L + 1)
+        ]
+
+    @property
+    def nin(self):
+        return len(self.layers[0].neurons[0].w)
+
+    def trace(self, x):
+        """Run the forward pass and record z^(l) and h^(l) for every layer (a Trace)."""
+        if len(x) != self.nin:
+            raise ValueError(f"this MLP expects {self.nin} inputs, got {len(x)}: {x!r}")
+        h = [xi if isinstance(xi, Value) else Value(xi, label=f"x[{i}]") for i, xi in enumerate(x)]
+        record = Trace(h)
+        for layer in self.layers:
+            z, h = layer.forward(h)
+            record.z.append(z)
+            record.h.append(h)
+        return record
+
+    def __call__(self, x):
+        """The network's output: a Value if the last layer has one neuron, else a list."""
+        return self.trace(x).output
+
+    def named_parameters(self):
+        return [pair for layer in self.layers for pair in layer.named_parameters()]
+
+    def __repr__(self):
+        sizes = [len(layer.neurons) for layer in self.layers]
+        return (f"MLP(nin={self.nin}, nouts={sizes}, activation={self.activation!r}, "
+                f"output_activation={self.output_activation!r})")

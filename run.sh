@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Set everything up on a fresh Debian/Ubuntu machine (Python >= 3.10), then run a job:
+#
+#   bash run.sh demo [flags]    the main job: python -m micrograd_bp demo [flags]
+#   bash run.sh test [flags]    the whole test suite: python -m pytest [flags]
+#   bash run.sh bench [flags]   the benchmark against micrograd 0.1.0 and PyTorch
+#
+# It installs Graphviz (and python3-venv where missing) with apt-get, makes a
+# virtual environment in .venv and installs the package into it.  The test job
+# also installs PyTorch 2.13.0 for the comparison tests (SKIP_TORCH=1 skips that;
+# those tests then skip themselves).
+set -euo pipefail
+cd "$(dirname "$0")"
+job="${1:-demo}"
+shift || true
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || {
+    echo "micrograd_bp needs Python >= 3.10; this python3 is $(python3 --version)" >&2; exit 1; }
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+py=.venv/bin/python
+pip_install() { "$py" -m pip install --quiet --disable-pip-version-check "$@"; }
+
+case "$job" in
+    demo)
+        pip_install -e ".[all]"
+        exec "$py" -m micrograd_bp demo "$@" ;;
+    test)
+        pip_install -e ".[test]"
+        [ "${SKIP_TORCH:-0}" = 1 ] || pip_install "torch==2.13.0"
+        exec "$py" -m pytest "$@" ;;
+    bench)
+        pip_install -e ".[bench]"
+        [ "${SKIP_TORCH:-0}" = 1 ] || pip_install "torch==2.13.0"
+        exec "$py" benchmarks/bench_engine.py "$@" ;;
+    *)
+        echo "usage: bash run.sh demo|test|bench [flags]" >&2; exit 2 ;;
+esac
