@@ -5,6 +5,8 @@ drawn and its backward pass stepped through like any other.  Averaging over a
 minibatch is explicit: :func:`batch_mean` is the document's 1/B sum over i.
 """
 
+import numbers
+
 from .engine import Value
 
 
@@ -22,11 +24,16 @@ def _values(xs, what):
 
 def _one_hot(target, n, what):
     """t as a list of n numbers, from a class index or a one-hot list."""
-    if isinstance(target, int) and not isinstance(target, bool):
+    if isinstance(target, numbers.Integral) and not isinstance(target, bool):
         if not 0 <= target < n:
             raise ValueError(f"{what}: class index {target} is out of range for {n} classes")
         return [1.0 if k == target else 0.0 for k in range(n)]
-    t = list(target)
+    try:
+        t = list(target)
+    except TypeError:
+        raise TypeError(
+            f"{what}: the target must be a class index (int) or a one-hot list, got {target!r}"
+        ) from None
     if len(t) != n:
         raise ValueError(f"{what}: the target has {len(t)} entries but there are {n} logits")
     return [float(tk) for tk in t]
@@ -76,14 +83,16 @@ def mse(h, t):
 
 def hinge(score, y):
     """micrograd's max-margin loss for a label y in {-1, +1}: max(0, 1 - y * score)."""
-    if y not in (-1, 1):
+    if isinstance(y, bool) or y not in (-1, 1):
         raise ValueError(f"hinge: the label must be -1 or +1, got {y!r}")
     return (1 - y * score).relu()
 
 
 def l2(parameters, alpha):
     """The L2 penalty alpha * sum_p p**2 (weight decay)."""
-    return alpha * Value.sum([p * p for p in parameters])
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or alpha < 0:
+        raise ValueError(f"l2: alpha must be a number >= 0, got {alpha!r}")
+    return alpha * Value.sum([p * p for p in _values(parameters, "l2")])
 
 
 def batch_mean(losses):
