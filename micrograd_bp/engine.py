@@ -11,6 +11,7 @@ node.  A node therefore holds no reference cycle, so Python frees a graph the
 moment its root is dropped, without waiting for the cyclic garbage collector.
 """
 
+import gc
 import math
 import numbers
 
@@ -43,6 +44,7 @@ def _result(data, op, children):
     out.label = ""
     out.op = op
     out.children = children
+    out._mark = None
     return out
 
 
@@ -61,7 +63,9 @@ class Value:
     children : tuple the operands, in operand order (``a + a`` has two entries)
     """
 
-    __slots__ = ("data", "grad", "label", "op", "children")
+    # __slots__: no per-node __dict__.  _mark is scratch space for graph walks
+    # (see graph.topological_order).
+    __slots__ = ("data", "grad", "label", "op", "children", "_mark")
 
     def __init__(self, data, label=""):
         self.data = data if type(data) is float else _as_float(data)
@@ -69,6 +73,7 @@ class Value:
         self.label = label
         self.op = ""
         self.children = ()
+        self._mark = None
 
     # Read-only aliases, so code written for micrograd's lecture (draw_dot) runs.
     @property
@@ -203,18 +208,32 @@ class Value:
         leaves every leaf with twice its gradient and every interior node with
         exactly dL/d(node).
         """
-        order = topological_order(self)
-        for node in order:
-            if node.children:
-                node.grad = 0.0
-        self.grad += 1.0  # dL/dL = 1 (an interior root was just reset to 0)
-        rules, m = RULES, FLOAT_MATH  # local names: looked up once, not per node
-        for node in reversed(order):
-            if node.children:
-                g = node.grad
-                local = rules[node.op](node, m)
-                for child, d in zip(node.children, local):
-                    child.grad += d * g  # the chain rule
+        # Why pause the cyclic garbage collector: the walk below allocates many
+        # short-lived tuples, and every few hundred allocations the collector would
+        # scan the graph's nodes again, looking for cycles a Value graph never has.
+        collector_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            order = topological_order(self)
+            for node in order:
+                if node.children:
+                    node.grad = 0.0
+            self.grad += 1.0  # dL/dL = 1 (an interior root was just reset to 0)
+            _apply_chain_rule(reversed(order))
+        finally:
+            if collector_was_on:
+                gc.enable()
+
+
+def _apply_chain_rule(nodes):
+    """For each node in turn: child.grad += (d node / d child) * node.grad."""
+    rules, m = RULES, FLOAT_MATH  # local names: looked up once, not per node
+    for node in nodes:
+        if node.children:
+            g = node.grad
+            local = rules[node.op](node, m)
+            for child, d in zip(node.children, local):
+                child.grad += d * g  # the chain rule
 
 
 def _checked(function, name, x):

@@ -14,19 +14,26 @@ def topological_order(root):
     walk, like micrograd's, stops at Python's recursion limit of about 1,000).
     Children are visited in operand order, so the order never depends on memory
     addresses: the same graph always gives the same list.
+
+    Why it is fast: instead of a set of visited nodes, each node carries a mark
+    (its ``_mark`` slot) set to one of two tokens made fresh for this walk, so no
+    hash table of a million entries is built and nothing is allocated per node.
     """
+    opened, done = object(), object()  # this walk's marks
     order = []
-    visited = {root}
-    # Each stack entry is (node, iterator over the children still to visit).
-    stack = [(root, iter(root.children))]
+    stack = [root]
     while stack:
-        node, children = stack[-1]
-        for child in children:
-            if child not in visited:
-                visited.add(child)
-                stack.append((child, iter(child.children)))
-                break
-        else:  # every child is listed: the node itself can follow them
-            stack.pop()
+        node = stack.pop()
+        mark = node._mark
+        if mark is done:  # already listed (reached along another path)
+            continue
+        if mark is opened:  # second visit: all its children are listed
+            node._mark = done
             order.append(node)
+            continue
+        node._mark = opened
+        stack.append(node)  # come back to it after its children
+        for child in reversed(node.children):  # reversed: first operand popped first
+            if child._mark is not done:
+                stack.append(child)
     return order

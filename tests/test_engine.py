@@ -1,0 +1,201 @@
+"""The Value engine: forward values, gradients, and backward()'s semantics.
+
+Every expected gradient here comes from somewhere other than the engine: a
+derivative worked out by hand in the test, or a central difference.
+"""
+
+import math
+
+import pytest
+
+from micrograd_bp import Value, gradcheck
+from micrograd_bp.graph import topological_order
+
+# (name, function of Values, inputs): every operation, with numbers and Values on
+# either side.  Each is checked against central differences.
+OPERATIONS = [
+    ("a + b", lambda a, b: a + b, [1.5, -2.0]),
+    ("a + 3", lambda a: a + 3, [1.5]),
+    ("3 + a", lambda a: 3 + a, [1.5]),
+    ("a - b", lambda a, b: a - b, [1.5, -2.0]),
+    ("2 - a", lambda a: 2 - a, [0.7]),
+    ("-a", lambda a: -a, [0.7]),
+    ("a * b", lambda a, b: a * b, [1.5, -2.0]),
+    ("4 * a", lambda a: 4 * a, [1.5]),
+    ("a / b", lambda a, b: a / b, [1.5, -2.0]),
+    ("1 / a", lambda a: 1 / a, [0.3]),
+    ("a ** 3", lambda a: a ** 3, [-1.3]),
+    ("a ** -2", lambda a: a ** -2, [0.8]),
+    ("a ** 0.5", lambda a: a ** 0.5, [2.0]),
+    ("a ** b", lambda a, b: a ** b, [1.7, 0.6]),
+    ("2 ** a", lambda a: 2 ** a, [0.9]),
+    ("exp", lambda a: a.exp(), [0.4]),
+    ("log", lambda a: a.log(), [0.4]),
+    ("sin", lambda a: a.sin(), [0.4]),
+    ("cos", lambda a: a.cos(), [0.4]),
+    ("tanh", lambda a: a.tanh(), [0.4]),
+    ("sigmoid", lambda a: a.sigmoid(), [-0.4]),
+    ("relu > 0", lambda a: a.relu(), [0.4]),
+    ("relu < 0", lambda a: a.relu(), [-0.4]),
+    ("Value.sum", lambda a, b, c: Value.sum([a, b, c, 2.0]), [0.1, 0.2, 0.3]),
+    ("a used twice", lambda a: a * a + a, [0.7]),
+    ("composite", lambda a, b: (a * b).tanh() / b + (a - b).exp().log() ** 2, [0.3, -1.2]),
+]
+
+
+@pytest.mark.parametrize("name, f, inputs", OPERATIONS, ids=[op[0] for op in OPERATIONS])
+def test_every_operation_matches_central_differences(name, f, inputs):
+    result = gradcheck(f, inputs, tol=1e-6)
+    assert result, str(result)
+
+
+def test_forward_values_are_the_maths():
+    x = Value(0.5)
+    assert (x + 1).data == 1.5
+    assert (x * 4).data == 2.0
+    assert (x ** 2).data == 0.25
+    assert (2 ** x).data == pytest.approx(math.sqrt(2))
+    assert x.exp().data == pytest.approx(math.e ** 0.5)
+    assert x.tanh().data == pytest.approx((math.exp(1) - 1) / (math.exp(1) + 1))
+    assert x.sigmoid().data == pytest.approx(1 / (1 + math.exp(-0.5)))
+    assert Value(-3.0).relu().data == 0.0
+
+
+def test_sigmoid_is_stable_for_large_inputs():
+    assert Value(800.0).sigmoid().data == 1.0
+    assert Value(-800.0).sigmoid().data == 0.0  # no OverflowError from exp(800)
+    h = Value(-800.0).sigmoid()
+    h.backward()  # dh/dz = h (1 - h) = 0 here
+
+
+def test_the_tanh_neuron_from_micrographs_lecture():
+    # o = tanh(x1 w1 + x2 w2 + b) with b chosen so that n = atanh(1/sqrt 2).
+    x1, x2, w1, w2 = Value(2.0), Value(0.0), Value(-3.0), Value(1.0)
+    b = Value(6.8813735870195432)
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.backward()
+    n = 2.0 * -3.0 + 0.0 * 1.0 + 6.8813735870195432
+    do_dn = 1 - math.tanh(n) ** 2  # = 1 - 1/2 = 0.5
+    assert o.data == pytest.approx(1 / math.sqrt(2))
+    assert do_dn == pytest.approx(0.5)
+    assert x1.grad == pytest.approx(-3.0 * do_dn)  # w1 * do/dn
+    assert w1.grad == pytest.approx(2.0 * do_dn)   # x1 * do/dn
+    assert x2.grad == pytest.approx(1.0 * do_dn)
+    assert w2.grad == pytest.approx(0.0)
+    assert b.grad == pytest.approx(do_dn)
+
+
+def test_micrograds_readme_example():
+    # The expression from micrograd's README, whose numbers its authors checked
+    # against PyTorch: g = 24.7041, dg/da = 138.8338, dg/db = 645.5773.
+    a, b = Value(-4.0), Value(2.0)
+    c = a + b
+    d = a * b + b ** 3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e ** 2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    assert g.data == pytest.approx(24.7041, abs=1e-4)
+    assert a.grad == pytest.approx(138.8338, abs=1e-4)
+    assert b.grad == pytest.approx(645.5773, abs=1e-4)
+
+
+def test_a_node_used_twice_gets_the_sum_of_both_paths():
+    a = Value(3.0)
+    s = a + a  # two edges to the same node
+    assert s.children == (a, a)
+    s.backward()
+    assert a.grad == 2.0
+    p = Value(3.0)
+    (p * p).backward()
+    assert p.grad == 6.0  # d(p^2)/dp = 2p
+
+
+def test_diamond_shared_subexpression():
+    x = Value(0.5)
+    y = x.tanh()
+    L = y * y + y.exp()  # y reached along three edges
+    L.backward()
+    t = math.tanh(0.5)
+    expected = (2 * t + math.exp(t)) * (1 - t * t)
+    assert x.grad == pytest.approx(expected)
+
+
+def test_backward_twice_doubles_leaves_and_keeps_interior_exact():
+    x, w = Value(2.0), Value(-1.5)
+    z = x * w
+    L = z.tanh()
+    L.backward()
+    first = (x.grad, w.grad, z.grad)
+    L.backward()
+    assert x.grad == pytest.approx(2 * first[0])
+    assert w.grad == pytest.approx(2 * first[1])
+    assert z.grad == pytest.approx(first[2])  # interior: exactly dL/dz again
+    assert L.grad == 1.0
+
+
+def test_leaves_accumulate_over_samples_until_zeroed():
+    w = Value(0.5)
+    for x in (1.0, 2.0, 3.0):
+        (w * x).backward()
+    assert w.grad == 6.0  # 1 + 2 + 3
+    w.grad = 0.0
+    (w * 4.0).backward()
+    assert w.grad == 4.0
+
+
+def test_backward_of_a_leaf():
+    a = Value(3.0)
+    a.backward()
+    assert a.grad == 1.0
+
+
+def test_deep_chain_of_a_million_operations():
+    import sys
+    limit = sys.getrecursionlimit()
+    x = Value(1.0)
+    v = x
+    for _ in range(1_000_000):
+        v = v + 1.0
+    v.backward()
+    assert x.grad == 1.0
+    assert v.data == 1_000_001.0
+    assert sys.getrecursionlimit() == limit
+
+
+def test_topological_order_is_children_first_and_deterministic():
+    def build():
+        a, b = Value(1.0, label="a"), Value(2.0, label="b")
+        c = (a * b).relu()
+        d = c + a
+        return d
+    order = topological_order(build())
+    position = {id(v): i for i, v in enumerate(order)}
+    for v in order:
+        for child in v.children:
+            assert position[id(child)] < position[id(v)]
+    labels_and_ops = [(v.label, v.op) for v in order]
+    assert labels_and_ops == [(v.label, v.op) for v in topological_order(build())]
+    assert labels_and_ops[0] == ("a", "")
+
+
+def test_value_attributes_and_aliases():
+    a, b = Value(2, label="a"), Value(3.0)
+    c = a * b
+    assert type(a.data) is float and a.data == 2.0
+    assert a.grad == 0.0 and a.op == "" and a.children == ()
+    assert c.op == "*" and c.children == (a, b)
+    assert c._op == "*" and set(c._prev) == {a, b}
+    assert repr(a) == "Value(data=2, grad=0, label='a')"
+    assert float(c) == 6.0
+
+
+def test_numpy_scalars_become_floats():
+    np = pytest.importorskip("numpy")
+    v = Value(np.float32(1.5)) + np.int64(2)
+    assert type(v.data) is float and v.data == 3.5

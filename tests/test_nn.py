@@ -1,0 +1,133 @@
+"""Neurons, layers and the MLP: the document's z = W h + b, h = sigma(z)."""
+
+import math
+import random
+
+import pytest
+
+from micrograd_bp import MLP, Layer, Module, Neuron, Value, gradcheck
+
+
+def test_neuron_computes_z_and_h_as_the_document_writes_them():
+    n = Neuron(3, activation="tanh", seed=1)
+    h_in = [0.5, -1.0, 2.0]
+    z, h = n.forward(h_in)
+    expected_z = sum(w.data * x for w, x in zip(n.w, h_in)) + n.b.data
+    assert z.data == pytest.approx(expected_z)
+    assert h.data == pytest.approx(math.tanh(expected_z))
+    assert (z.label, h.label) == ("z1[0]", "h1[0]")
+
+
+@pytest.mark.parametrize("activation, sigma", [
+    ("relu", lambda z: max(0.0, z)),
+    ("tanh", math.tanh),
+    ("sigmoid", lambda z: 1 / (1 + math.exp(-z))),
+    ("linear", lambda z: z),
+])
+def test_every_activation(activation, sigma):
+    n = Neuron(2, activation=activation, seed=3)
+    n.b.data = 0.25
+    z, h = n.forward([0.3, -0.7])
+    assert h.data == pytest.approx(sigma(z.data))
+    if activation == "linear":
+        assert h is z
+
+
+def test_mlp_structure_follows_micrograd_and_the_document():
+    mlp = MLP(3, [4, 4, 2], seed=0)
+    assert len(mlp.layers) == 3
+    assert [len(layer.neurons) for layer in mlp.layers] == [4, 4, 2]
+    assert [layer.activation for layer in mlp.layers] == ["relu", "relu", "linear"]
+    # mlp.layers[l - 1].neurons[j].w[i] is W^(l)[j, i]
+    assert mlp.layers[1].neurons[2].w[3].label == "W2[2,3]"
+    assert mlp.layers[2].neurons[1].b.label == "b3[1]"
+    assert len(mlp.parameters()) == (3 * 4 + 4) + (4 * 4 + 4) + (4 * 2 + 2)
+    names = [name for name, _ in mlp.named_parameters()]
+    assert names[:5] == ["W1[0,0]", "W1[0,1]", "W1[0,2]", "b1[0]", "W1[1,0]"]
+    assert len(set(names)) == len(names)
+
+
+def test_output_is_a_value_for_one_output_and_a_list_otherwise():
+    assert isinstance(MLP(2, [3, 1], seed=0)([1.0, 2.0]), Value)
+    out = MLP(2, [3, 2], seed=0)([1.0, 2.0])
+    assert isinstance(out, list) and len(out) == 2
+
+
+def test_a_hidden_layer_of_one_neuron_works():
+    mlp = MLP(2, [16, 1, 1], seed=0)  # crashes micrograd 0.1.0
+    y = mlp([0.5, -0.5])
+    y.backward()
+    assert isinstance(y, Value)
+    assert all(isinstance(p.grad, float) for p in mlp.parameters())
+    assert isinstance(Layer(2, 1, seed=0)([1.0, 2.0]), list)
+
+
+def test_mlp_forward_matches_a_plain_python_forward_pass():
+    mlp = MLP(2, [3, 2], activation="tanh", seed=4)
+    x = [0.2, -0.4]
+    h = x
+    for layer in mlp.layers:
+        z = [sum(w.data * hi for w, hi in zip(n.w, h)) + n.b.data for n in layer.neurons]
+        h = [math.tanh(zj) if layer.activation == "tanh" else zj for zj in z]
+    assert [v.data for v in mlp(x)] == pytest.approx(h)
+
+
+def test_trace_records_z_and_h_per_layer():
+    mlp = MLP(2, [3, 2], activation="sigmoid", seed=0)
+    trace = mlp.trace([1.0, -1.0])
+    assert trace.L == 2 and trace.z[0] is None
+    assert [v.data for v in trace.h[0]] == [1.0, -1.0]
+    assert [v.label for v in trace.z[1]] == ["z1[0]", "z1[1]", "z1[2]"]
+    assert [v.label for v in trace.h[1]] == ["h1[0]", "h1[1]", "h1[2]"]
+    for z, h in zip(trace.z[1], trace.h[1]):
+        assert h.data == pytest.approx(1 / (1 + math.exp(-z.data)))
+    assert trace.h[2] == trace.z[2]  # the last layer is linear: h is z
+
+
+def test_gradients_of_a_whole_mlp_match_central_differences():
+    mlp = MLP(2, [3, 3, 1], activation="tanh", seed=7)
+    params = mlp.parameters()
+
+    def loss_of(*values):
+        # the same network, written out by hand with the given Values as parameters
+        h = [Value(0.3), Value(-0.8)]
+        for layer in mlp.layers:
+            new = []
+            for n in layer.neurons:
+                k = params.index(n.w[0])
+                w = values[k:k + len(n.w)]
+                b = values[k + len(n.w)]
+                z = Value.sum([wi * hi for wi, hi in zip(w, h)] + [b])
+                new.append(z.tanh() if layer.activation == "tanh" else z)
+            h = new
+        return (h[0] - 0.5) ** 2
+
+    result = gradcheck(loss_of, [p.data for p in params], tol=1e-6)
+    assert result, str(result)
+    # and the MLP's own backward gives the same gradients
+    mlp.zero_grad()
+    ((mlp([0.3, -0.8]) - 0.5) ** 2).backward()
+    assert [p.grad for p in params] == pytest.approx(result.analytic, rel=1e-9, abs=1e-12)
+
+
+def test_zero_grad_clears_accumulated_gradients():
+    mlp = MLP(2, [2, 1], seed=0)
+    mlp([1.0, 1.0]).backward()
+    mlp.zero_grad()
+    assert all(p.grad == 0.0 for p in mlp.parameters())
+
+
+def test_seed_and_rng_make_initialisation_reproducible():
+    a = [p.data for p in MLP(2, [4, 1], seed=42).parameters()]
+    b = [p.data for p in MLP(2, [4, 1], seed=42).parameters()]
+    c = [p.data for p in MLP(2, [4, 1], rng=random.Random(42)).parameters()]
+    assert a == b == c
+    assert a != [p.data for p in MLP(2, [4, 1], seed=43).parameters()]
+    with pytest.raises(ValueError, match="either seed= or rng="):
+        MLP(2, [1], seed=1, rng=random.Random(1))
+
+
+def test_module_base_class():
+    assert Module().parameters() == [] and isinstance(MLP(1, [1]), Module)
+    assert repr(MLP(2, [3, 1], activation="tanh")) == (
+        "MLP(nin=2, nouts=[3, 1], activation='tanh', output_activation='linear')")
