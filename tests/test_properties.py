@@ -1,0 +1,87 @@
+"""Property tests: random expression DAGs, with shared subexpressions, against
+central differences.
+
+Hypothesis draws a small program: each step applies an operation to earlier
+nodes (so later steps reuse earlier results, making a DAG, not a tree), and the
+program's last node is the loss.  backward() must agree with the central
+difference of the same program for every input.
+"""
+
+import math
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from micrograd_bp import Value, gradcheck
+
+UNARY = ["tanh", "sigmoid", "exp_small", "sin", "cos", "square", "neg"]
+BINARY = ["+", "-", "*", "/safe"]
+
+
+def apply_unary(op, a):
+    if op == "exp_small":
+        return (a * 0.1).exp()
+    if op == "square":
+        return a ** 2
+    if op == "neg":
+        return -a
+    return getattr(a, op)()
+
+
+def apply_binary(op, a, b):
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    return a / (b * b + 1.0)  # a denominator that is never 0
+
+
+@st.composite
+def programs(draw):
+    n_inputs = draw(st.integers(1, 4))
+    inputs = draw(st.lists(st.floats(-2, 2), min_size=n_inputs, max_size=n_inputs))
+    steps = []
+    for k in range(draw(st.integers(1, 12))):
+        available = n_inputs + k
+        if draw(st.booleans()):
+            steps.append(("u", draw(st.sampled_from(UNARY)), draw(st.integers(0, available - 1))))
+        else:
+            steps.append(("b", draw(st.sampled_from(BINARY)),
+                          draw(st.integers(0, available - 1)), draw(st.integers(0, available - 1))))
+    return inputs, steps
+
+
+def run(steps, *xs):
+    nodes = list(xs)
+    for step in steps:
+        if step[0] == "u":
+            nodes.append(apply_unary(step[1], nodes[step[2]]))
+        else:
+            nodes.append(apply_binary(step[1], nodes[step[2]], nodes[step[3]]))
+    return nodes[-1]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs())
+def test_random_dags_match_central_differences(program):
+    inputs, steps = program
+    out = run(steps, *[Value(x) for x in inputs])
+    assume(math.isfinite(out.data) and abs(out.data) < 1e6)
+    result = gradcheck(lambda *xs: run(steps, *xs), inputs, eps=1e-6, tol=1e-4)
+    assert result, str(result)
+
+
+@settings(max_examples=50, deadline=None)
+@given(programs())
+def test_backward_twice_doubles_every_input_gradient(program):
+    inputs, steps = program
+    xs = [Value(x) for x in inputs]
+    out = run(steps, *xs)
+    assume(math.isfinite(out.data) and abs(out.data) < 1e6)
+    out.backward()
+    once = [x.grad for x in xs]
+    out.backward()
+    for x, g in zip(xs, once):
+        assert math.isclose(x.grad, 2 * g, rel_tol=1e-12, abs_tol=1e-12)
