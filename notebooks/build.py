@@ -1,0 +1,633 @@
+"""Build the teaching notebooks from the cells below, run them, save them with outputs.
+
+The notebooks in this folder are generated: edit the cells here, then run ::
+
+    python notebooks/build.py              # rebuild, execute and save every notebook
+    python notebooks/build.py 01 04        # only the notebooks whose names start so
+
+Each notebook is a list of markdown and code cells.  Saving them *with* their
+outputs lets them read well on a code-hosting site; ``tests/test_notebooks.py``
+executes them again, so an output that no longer matches the code cannot hide.
+The kernel is always the Python running this script (``sys.executable``).
+"""
+
+import json
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CELL_TIMEOUT = 120  # seconds one cell may take before the run counts as failed
+KERNEL_NAME = "micrograd-bp-build"
+
+
+# --- the cell helpers -------------------------------------------------------------
+
+def md(text):
+    """A markdown cell (the text is dedented, so it can be indented in this file)."""
+    return ("markdown", textwrap.dedent(text).strip("\n"))
+
+
+def code(text):
+    """A code cell."""
+    return ("code", textwrap.dedent(text).strip("\n"))
+
+
+# --- 1. the chain rule -----------------------------------------------------------
+
+def chain_rule():
+    return [
+        md(r"""
+        # 1. The chain rule, one node at a time
+
+        Backpropagation is the chain rule of calculus, applied to one node of a
+        computation graph at a time. In this notebook you will
+
+        1. build a small expression out of `Value`s and look at its graph,
+        2. work out every derivative **by hand**,
+        3. check your numbers against `backward()` and against finite differences
+           (`gradcheck`), and
+        4. meet the two classic pitfalls: a node that is used twice, and calling
+           `backward()` twice.
+
+        Everything here uses only the engine: `Value`, `backward()` and `gradcheck`.
+        """),
+        md(r"""
+        ## An expression as a graph
+
+        We compute $L = (a \cdot b + c) \cdot f$ in three small steps, naming every
+        intermediate result, just as you would on paper:
+
+        $$e = a \cdot b, \qquad d = e + c, \qquad L = d \cdot f$$
+        """),
+        code(r"""
+        from micrograd_bp import Value, gradcheck, topological_order
+
+        a = Value(2.0, label="a")
+        b = Value(-3.0, label="b")
+        c = Value(10.0, label="c")
+        f = Value(-2.0, label="f")
+
+        e = a * b
+        e.label = "e"
+        d = e + c
+        d.label = "d"
+        L = d * f
+        L.label = "L"
+        L
+        """),
+        md(r"""
+        Every `Value` remembers how it was made: its operation `op` and its operands
+        `children`. That record *is* the computation graph. `topological_order(L)`
+        lists the graph so that every node comes after the nodes it was made from,
+        which is the order of the forward pass:
+        """),
+        code(r"""
+        def equation(node):
+            '''One line for a node: how it was computed, and its value.'''
+            if not node.op:
+                return f"{node.label:>2} = {node.data:g}   (a leaf: an input)"
+            operands = f" {node.op} ".join(child.label for child in node.children)
+            return f"{node.label:>2} = {operands} = {node.data:g}"
+
+        for node in topological_order(L):
+            print(equation(node))
+        """),
+        md(r"""
+        ## Every derivative by hand
+
+        The chain rule says: if $L$ depends on $x$ only through $u$, then
+
+        $$\frac{\partial L}{\partial x} = \frac{\partial L}{\partial u}\,\frac{\partial u}{\partial x}.$$
+
+        $\partial u / \partial x$ is a **local derivative**: it only involves the one
+        operation that made $u$. So we start at the top, where
+        $\partial L / \partial L = 1$, and walk down the graph, multiplying by one local
+        derivative per step:
+
+        | node | how it was made | local derivatives | chain rule |
+        |---|---|---|---|
+        | $L$ | $L = d \cdot f$ | $\partial L/\partial d = f$, $\partial L/\partial f = d$ | |
+        | $d$ | $d = e + c$ | $\partial d/\partial e = 1$, $\partial d/\partial c = 1$ | $\partial L/\partial d = f$ |
+        | $e$ | $e = a \cdot b$ | $\partial e/\partial a = b$, $\partial e/\partial b = a$ | $\partial L/\partial e = \partial L/\partial d \cdot 1$ |
+        | $a$ | leaf | | $\partial L/\partial a = \partial L/\partial e \cdot b$ |
+
+        Here are the same steps with plain Python numbers (no `Value`s involved):
+        """),
+        code(r"""
+        by_hand = {"L": 1.0}                       # dL/dL = 1
+        by_hand["d"] = by_hand["L"] * f.data       # L = d * f  ->  dL/dd = f
+        by_hand["f"] = by_hand["L"] * d.data       #            ->  dL/df = d
+        by_hand["e"] = by_hand["d"] * 1.0          # d = e + c  ->  dd/de = 1
+        by_hand["c"] = by_hand["d"] * 1.0          #            ->  dd/dc = 1
+        by_hand["a"] = by_hand["e"] * b.data       # e = a * b  ->  de/da = b
+        by_hand["b"] = by_hand["e"] * a.data       #            ->  de/db = a
+        by_hand
+        """),
+        md(r"""
+        ## The same numbers from `backward()`
+
+        `L.backward()` does exactly what we just did: it walks the graph from $L$
+        down (the topological order, reversed) and, for every edge from a node to
+        one of its operands, applies the chain rule once:
+
+        ```python
+        child.grad += local_derivative * node.grad
+        ```
+
+        Afterwards every node's `.grad` holds $\partial L / \partial(\text{node})$.
+        """),
+        code(r"""
+        L.backward()
+
+        print(f"{'node':>4}  {'by hand':>8}  {'backward()':>10}")
+        for node in reversed(topological_order(L)):
+            print(f"{node.label:>4}  {by_hand[node.label]:8g}  {node.grad:10g}")
+        """),
+        md(r"""
+        The local derivatives come from one table in the engine,
+        `micrograd_bp.rules`: one small rule per operation. You can ask it for the
+        local derivatives of any node:
+        """),
+        code(r"""
+        from micrograd_bp.rules import local_derivatives
+
+        for node in (L, d, e):
+            names = ", ".join(f"d{node.label}/d{child.label}" for child in node.children)
+            print(f"{node.label} = {' {} '.format(node.op).join(ch.label for ch in node.children)}:"
+                  f"  ({names}) = {local_derivatives(node)}")
+        """),
+        md(r"""
+        ## A check that needs no chain rule: finite differences
+
+        A derivative is a limit of difference quotients. The **central difference**
+
+        $$\frac{\partial L}{\partial a} \approx \frac{L(a + \varepsilon) - L(a - \varepsilon)}{2\varepsilon}$$
+
+        only evaluates the expression; it knows nothing about graphs or local
+        derivatives. If it agrees with `backward()` for every input, the chain rule
+        was applied correctly. `gradcheck(f, inputs)` does this for every input of a
+        function:
+        """),
+        code(r"""
+        gradcheck(lambda a, b, c, f: (a * b + c) * f, [2.0, -3.0, 10.0, -2.0])
+        """),
+        md(r"""
+        The same works for any expression built from the engine's operations, for
+        example one with `tanh`, `exp` and a division:
+
+        $$g(x, y) = \tanh(x y) + \frac{e^x}{y}$$
+
+        whose derivatives, by hand, are
+
+        $$\frac{\partial g}{\partial x} = (1 - \tanh^2(x y))\, y + \frac{e^x}{y}, \qquad
+          \frac{\partial g}{\partial y} = (1 - \tanh^2(x y))\, x - \frac{e^x}{y^2}.$$
+        """),
+        code(r"""
+        import math
+
+        def g(x, y):
+            return (x * y).tanh() + x.exp() / y
+
+        x, y = Value(0.5, label="x"), Value(-1.5, label="y")
+        out = g(x, y)
+        out.backward()
+
+        sech2 = 1 - math.tanh(0.5 * -1.5) ** 2
+        dg_dx = sech2 * -1.5 + math.exp(0.5) / -1.5
+        dg_dy = sech2 * 0.5 - math.exp(0.5) / (-1.5) ** 2
+        print(f"dg/dx: backward() {x.grad:.10f}   by hand {dg_dx:.10f}")
+        print(f"dg/dy: backward() {y.grad:.10f}   by hand {dg_dy:.10f}")
+        print(gradcheck(g, [0.5, -1.5]))
+        """),
+        md(r"""
+        ## Pitfall 1: a node that is used twice
+
+        In $y = x \cdot x$ the node $x$ feeds the multiplication **twice**, once as
+        each operand. The graph has two edges from $x$ to $y$, and the chain rule
+        gives one contribution per edge; $x$ receives their **sum** (the
+        multivariable chain rule):
+
+        $$\frac{\partial y}{\partial x} = \underbrace{x}_{\text{first operand}} + \underbrace{x}_{\text{second operand}} = 2x.$$
+
+        That is why `backward()` writes `child.grad += ...` and not `=`: with `=`,
+        the second edge would overwrite the first and $x$ would get $x$ instead of
+        $2x$.
+        """),
+        code(r"""
+        x = Value(3.0, label="x")
+        y = x * x
+        print("operands of y:", [child.label for child in y.children])
+        y.backward()
+        print("dy/dx =", x.grad, "  (2x =", 2 * x.data, ")")
+        """),
+        md(r"""
+        The same happens whenever an intermediate result is reused. With
+        $h = \tanh(x)$ and $L = h \cdot h + 3h$, the node $h$ is used three times,
+        so $\partial L/\partial h = h + h + 3$, and then
+        $\partial L/\partial x = (2h + 3)(1 - h^2)$:
+        """),
+        code(r"""
+        x = Value(0.7, label="x")
+        h = x.tanh()
+        h.label = "h"
+        L2 = h * h + 3 * h
+        L2.backward()
+
+        t = math.tanh(0.7)
+        print(f"dL/dh: backward() {h.grad:.10f}   by hand 2h + 3 = {2 * t + 3:.10f}")
+        print(f"dL/dx: backward() {x.grad:.10f}   by hand       = {(2 * t + 3) * (1 - t * t):.10f}")
+        """),
+        md(r"""
+        ## Pitfall 2: calling `backward()` twice
+
+        Leaves (inputs and parameters) **accumulate** their gradients: each
+        `backward()` *adds* to `.grad`. Interior nodes are reset at the start of each
+        `backward()`. So a second call leaves every leaf with **twice** its gradient,
+        while the interior nodes still hold exactly $\partial L/\partial(\text{node})$.
+        """),
+        code(r"""
+        print("after one backward():  a.grad =", a.grad, "  e.grad =", e.grad)
+        L.backward()
+        print("after two backward():  a.grad =", a.grad, "  e.grad =", e.grad)
+        """),
+        md(r"""
+        This is on purpose: it is how the gradients of the samples of a minibatch
+        add up (notebook 4). The price is that you must **zero the leaf gradients**
+        before computing a fresh gradient. For a network, `model.zero_grad()` does
+        it; for our loose leaves we do it by hand:
+        """),
+        code(r"""
+        for leaf in (a, b, c, f):
+            leaf.grad = 0.0
+        L.backward()
+        print("zeroed, then one backward():  a.grad =", a.grad)
+        """),
+        md(r"""
+        ## Checking this notebook's numbers
+
+        A notebook that teaches gradients should not trust the engine it teaches.
+        The checks below compare `backward()` with references computed
+        independently: the derivatives we worked out by hand, and central
+        differences of the same expressions written with plain Python floats (no
+        `Value` anywhere). If the engine were wrong, this cell would fail.
+        """),
+        code(r"""
+        def central_difference(function, point, i, eps=1e-6):
+            '''d function / d point[i], from two evaluations with plain floats.'''
+            up, down = list(point), list(point)
+            up[i] += eps
+            down[i] -= eps
+            return (function(*up) - function(*down)) / (2 * eps)
+
+        def L_float(a, b, c, f):
+            return (a * b + c) * f
+
+        def g_float(x, y):
+            return math.tanh(x * y) + math.exp(x) / y
+
+        # L = (a b + c) f: backward() against the hand derivation and against floats
+        point = [a.data, b.data, c.data, f.data]
+        for i, leaf in enumerate((a, b, c, f)):
+            assert math.isclose(leaf.grad, by_hand[leaf.label]), leaf.label
+            numeric = central_difference(L_float, point, i)
+            assert math.isclose(leaf.grad, numeric, rel_tol=1e-6), (leaf.label, leaf.grad, numeric)
+        for node in (L, d, e):
+            assert math.isclose(node.grad, by_hand[node.label]), node.label
+
+        # g(x, y) = tanh(x y) + e^x / y
+        x, y = Value(0.5), Value(-1.5)
+        g(x, y).backward()
+        assert math.isclose(x.grad, central_difference(g_float, [0.5, -1.5], 0), rel_tol=1e-6)
+        assert math.isclose(y.grad, central_difference(g_float, [0.5, -1.5], 1), rel_tol=1e-6)
+        assert math.isclose(x.grad, dg_dx) and math.isclose(y.grad, dg_dy)
+        assert gradcheck(g, [0.5, -1.5]) and gradcheck(g, [-2.0, 0.25])
+
+        # a node used twice: y = x * x, and L = h h + 3 h with h = tanh(x)
+        x = Value(3.0)
+        (x * x).backward()
+        assert x.grad == 6.0
+        def L2_float(x):
+            return math.tanh(x) ** 2 + 3 * math.tanh(x)
+
+        x = Value(0.7)
+        h = x.tanh()
+        (h * h + 3 * h).backward()
+        numeric = central_difference(L2_float, [0.7], 0)
+        assert math.isclose(x.grad, numeric, rel_tol=1e-6)
+
+        # backward() twice: leaves double, interior nodes do not
+        for leaf in (a, b, c, f):
+            leaf.grad = 0.0
+        L.backward()
+        once = a.grad
+        L.backward()
+        assert a.grad == 2 * once and e.grad == by_hand["e"]
+        print("all checks passed")
+        """),
+    ]
+
+
+# --- 4. minibatches --------------------------------------------------------------
+
+def minibatches():
+    return [
+        md(r"""
+        # 4. Minibatches: the 1/B average, and why leaf gradients add up
+
+        A network is trained on **minibatches** of $B$ samples. The loss of a
+        minibatch is the average of the samples' losses,
+
+        $$L = \frac{1}{B} \sum_{i=1}^{B} L_i ,$$
+
+        and the document gives its gradients (*Matrix Formulation*):
+
+        $$\frac{\partial L}{\partial W^{(l)}} = \frac{1}{B} \sum_{i=1}^{B} \delta_i^{(l)} \big(h_i^{(l-1)}\big)^T,
+          \qquad
+          \frac{\partial L}{\partial b^{(l)}} = \frac{1}{B} \sum_{i=1}^{B} \delta_i^{(l)} .$$
+
+        This notebook computes the same gradient in three ways and shows why they
+        agree:
+
+        1. one graph for the whole minibatch, one `backward()`;
+        2. one sample at a time, letting the parameters' `.grad` **accumulate**
+           (gradient accumulation);
+        3. the document's formula, from each sample's error signals $\delta_i$.
+        """),
+        code(r"""
+        import math
+
+        from micrograd_bp import MLP, topological_order
+        from micrograd_bp.losses import batch_mean, cross_entropy
+
+        # A 2-layer MLP (2 inputs, 3 tanh hidden units, 2 output logits), seeded.
+        mlp = MLP(2, [3, 2], activation="tanh", seed=0)
+
+        # A minibatch of B = 4 samples: inputs x_i and class labels t_i.
+        X = [[0.5, -1.0], [1.5, 0.3], [-0.7, 0.8], [0.1, 0.1]]
+        T = [0, 1, 1, 0]
+        B = len(X)
+        mlp
+        """),
+        md(r"""
+        ## Way 1: one graph for the whole minibatch
+
+        `batch_mean` builds $\frac{1}{B}\sum_i L_i$ as nodes of the graph: a sum node
+        and a multiplication by the constant $1/B$. One `backward()` through it fills
+        every parameter's `.grad`.
+        """),
+        code(r"""
+        mlp.zero_grad()
+        losses = [cross_entropy(mlp(x), t) for x, t in zip(X, T)]
+        loss = batch_mean(losses)
+        loss.backward()
+
+        grad_batch = {name: p.grad for name, p in mlp.named_parameters()}
+        print(f"L = {loss.data:.6f}   (the sample losses: {[round(Li.data, 4) for Li in losses]})")
+        print(f"the graph has {len(topological_order(loss))} nodes")
+        """),
+        md(r"""
+        ## Way 2: gradient accumulation, one sample at a time
+
+        Every parameter is a **leaf** of the graph, and `backward()` never resets a
+        leaf's `.grad`: it *adds* to it. So we can backpropagate each sample's
+        share $\frac{1}{B} L_i$ on its own, one after the other, and the parameters
+        collect the sum. Only one sample's graph exists at any time, which is how
+        large batches fit in little memory.
+        """),
+        code(r"""
+        mlp.zero_grad()                    # start from 0: the grads will add up from here
+        for x, t in zip(X, T):
+            share = cross_entropy(mlp(x), t) * (1 / B)
+            share.backward()               # adds d(share)/dp to every parameter's grad
+        grad_accumulated = {name: p.grad for name, p in mlp.named_parameters()}
+        print(f"one sample's graph has {len(topological_order(share))} nodes")
+
+        print(f"{'parameter':>10}  {'one graph':>11}  {'accumulated':>11}")
+        for name in grad_batch:
+            print(f"{name:>10}  {grad_batch[name]:11.7f}  {grad_accumulated[name]:11.7f}")
+        """),
+        md(r"""
+        ### Why the two agree
+
+        In the batch graph, each parameter is used by all $B$ samples' sub-graphs.
+        The multivariable chain rule sums over every path from $L$ down to the
+        parameter, so its gradient is a sum with one term per sample:
+
+        $$\frac{\partial L}{\partial W} = \sum_{i=1}^{B}
+          \underbrace{\frac{\partial L}{\partial L_i}}_{=\,1/B} \frac{\partial L_i}{\partial W}.$$
+
+        Accumulation computes the same terms, one `backward()` per term, and lets the
+        `+=` on the leaf do the sum. Same numbers, different bookkeeping.
+
+        The factor $1/B$ is the local derivative of the averaging node: every
+        sample's gradient passes through it once.
+        """),
+        md(r"""
+        ## Way 3: the document's formula, from the δ's
+
+        `mlp.trace(x)` runs the forward pass and keeps the pre-activations
+        $z^{(l)}$ and activations $h^{(l)}$ of every layer. After a sample's
+        `backward()`, the grad of a $z$ node is that sample's error signal
+        $\delta_i^{(l)} = \partial L_i / \partial z^{(l)}$. Then we apply the
+        formula literally: average $\delta_i^{(l)} (h_i^{(l-1)})^T$ over the batch.
+        """),
+        code(r"""
+        L_layers = len(mlp.layers)
+        sizes = [mlp.nin] + [len(layer.neurons) for layer in mlp.layers]
+        # dW[l][j][i] and db[l][j] for l = 1..L (index 0 unused, as in the document)
+        dW = [None] + [[[0.0] * sizes[l - 1] for _ in range(sizes[l])] for l in range(1, L_layers + 1)]
+        db = [None] + [[0.0] * sizes[l] for l in range(1, L_layers + 1)]
+
+        for x, t in zip(X, T):
+            trace = mlp.trace(x)
+            cross_entropy(trace.h[L_layers], t).backward()
+            for l in range(1, L_layers + 1):
+                delta = [z.grad for z in trace.z[l]]          # delta_i^(l)
+                h_prev = [h.data for h in trace.h[l - 1]]     # h_i^(l-1)
+                for j in range(sizes[l]):
+                    db[l][j] += delta[j] / B
+                    for i in range(sizes[l - 1]):
+                        dW[l][j][i] += delta[j] * h_prev[i] / B
+
+        for l in range(1, L_layers + 1):
+            print(f"dL/dW{l} (formula):  ", [[round(v, 7) for v in row] for row in dW[l]])
+            print(f"dL/dW{l} (one graph):",
+                  [[round(grad_batch[f"W{l}[{j},{i}]"], 7) for i in range(sizes[l - 1])]
+                   for j in range(sizes[l])])
+        """),
+        md(r"""
+        ## Two mistakes that are easy to make
+
+        **Forgetting `zero_grad()`.** The grads of the previous step are still in the
+        leaves, and the new ones are added on top. Run the accumulation loop twice
+        without zeroing and every gradient doubles:
+        """),
+        code(r"""
+        mlp.zero_grad()
+        for repeat in range(2):            # two "steps", no zero_grad() in between
+            for x, t in zip(X, T):
+                (cross_entropy(mlp(x), t) * (1 / B)).backward()
+        W = mlp.layers[0].neurons[0].w[0]
+        doubled = W.grad
+        print(f"{W.label}.grad = {W.grad:.7f}, which is 2 x {grad_batch[W.label]:.7f}")
+        """),
+        md(r"""
+        **Forgetting the $1/B$.** Summing instead of averaging makes every gradient
+        $B$ times larger, so the right learning rate would depend on the batch size:
+        """),
+        code(r"""
+        mlp.zero_grad()
+        for x, t in zip(X, T):
+            cross_entropy(mlp(x), t).backward()    # no 1/B
+        print(f"{W.label}.grad = {W.grad:.7f}, which is B = {B} x {grad_batch[W.label]:.7f}")
+        """),
+        md(r"""
+        ## Checking this notebook's numbers
+
+        The same network written with numpy, using the closed-form gradients of
+        softmax + cross-entropy and tanh (no chain rule engine), and central
+        differences of the numpy loss. The engine's gradients must match both.
+        """),
+        code(r"""
+        import numpy as np
+
+        def weights(layer):
+            W = np.array([[w.data for w in neuron.w] for neuron in layer.neurons])
+            b = np.array([neuron.b.data for neuron in layer.neurons])
+            return W, b
+
+        W1, b1 = weights(mlp.layers[0])
+        W2, b2 = weights(mlp.layers[1])
+        Xa, Ta = np.array(X), np.eye(2)[T]          # inputs, one-hot targets
+
+        def numpy_loss(W1, b1, W2, b2):
+            z1 = Xa @ W1.T + b1
+            z2 = np.tanh(z1) @ W2.T + b2
+            log_h = z2 - np.log(np.exp(z2).sum(axis=1, keepdims=True))
+            return -(Ta * log_h).sum(axis=1).mean()
+
+        # closed form: delta2 = softmax(z2) - t, delta1 = (W2^T delta2) * (1 - tanh(z1)^2)
+        z1 = Xa @ W1.T + b1
+        h1 = np.tanh(z1)
+        z2 = h1 @ W2.T + b2
+        h2 = np.exp(z2) / np.exp(z2).sum(axis=1, keepdims=True)
+        delta2 = h2 - Ta
+        delta1 = (delta2 @ W2) * (1 - h1 ** 2)
+        expected = {
+            1: (delta1.T @ Xa / B, delta1.mean(axis=0)),
+            2: (delta2.T @ h1 / B, delta2.mean(axis=0)),
+        }
+
+        assert math.isclose(loss.data, numpy_loss(W1, b1, W2, b2), rel_tol=1e-12)
+        params = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+        for l in (1, 2):
+            dW_expected, db_expected = expected[l]
+            for j in range(sizes[l]):
+                engine_db = [grad_batch[f"b{l}[{j}]"], grad_accumulated[f"b{l}[{j}]"], db[l][j]]
+                assert np.allclose(engine_db, db_expected[j], rtol=1e-9, atol=1e-12)
+                for i in range(sizes[l - 1]):
+                    engine_dW = [grad_batch[f"W{l}[{j},{i}]"], grad_accumulated[f"W{l}[{j},{i}]"], dW[l][j][i]]
+                    assert np.allclose(engine_dW, dW_expected[j, i], rtol=1e-9, atol=1e-12)
+
+        # central differences of the numpy loss, for every parameter
+        eps = 1e-6
+        for name, grad in grad_batch.items():
+            key, index = name[:2], tuple(int(k) for k in name[3:-1].split(","))
+            up = {k: v.copy() for k, v in params.items()}
+            down = {k: v.copy() for k, v in params.items()}
+            up[key][index] += eps
+            down[key][index] -= eps
+            numeric = (numpy_loss(**up) - numpy_loss(**down)) / (2 * eps)
+            assert math.isclose(grad, numeric, rel_tol=1e-5, abs_tol=1e-8), (name, grad, numeric)
+
+        # the two mistakes: a doubled and a B-times gradient
+        assert math.isclose(doubled, 2 * grad_batch[W.label], rel_tol=1e-12)
+        assert math.isclose(W.grad, B * grad_batch[W.label], rel_tol=1e-12)
+        print("all checks passed")
+        """),
+    ]
+
+
+# name of the notebook file -> the function that returns its cells, in reading order
+NOTEBOOKS = {
+    "01_chain_rule.ipynb": chain_rule,
+    "04_minibatches.ipynb": minibatches,
+}
+
+
+# --- building and running -----------------------------------------------------------
+
+def make_notebook(cells):
+    """An nbformat notebook (no outputs yet) from a list of (kind, source) cells."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    make = {"markdown": nbformat.v4.new_markdown_cell, "code": nbformat.v4.new_code_cell}
+    nb.cells = [make[kind](source) for kind, source in cells]
+    for k, cell in enumerate(nb.cells):
+        cell.id = f"cell-{k:02d}"  # stable ids, so a rebuild only changes what changed
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata.language_info = {"name": "python"}
+    return nb
+
+
+def build(name):
+    """The notebook ``name`` as built from this file (not executed)."""
+    return make_notebook(NOTEBOOKS[name]())
+
+
+def kernel_manager(kernel_dir):
+    """A kernel manager whose kernel is this Python (``sys.executable``).
+
+    It writes a kernel spec into ``kernel_dir``, so neither a kernel installed for
+    the user nor one of another environment can be picked up by mistake.
+    """
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec_dir = Path(kernel_dir) / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "micrograd_bp (this Python)",
+        "language": "python",
+        "env": {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    specs = KernelSpecManager(kernel_dirs=[str(kernel_dir)])
+    return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+
+
+def execute(nb, kernel_dir, timeout=CELL_TIMEOUT):
+    """Run every cell of ``nb`` in place, in this folder; a failing cell raises."""
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb,
+        km=kernel_manager(kernel_dir),
+        timeout=timeout,
+        record_timing=False,  # no timestamps in the saved file
+        resources={"metadata": {"path": str(HERE)}},
+    )
+    client.execute()
+    return nb
+
+
+def main(prefixes):
+    import nbformat
+
+    names = [n for n in NOTEBOOKS if not prefixes or n.startswith(tuple(prefixes))]
+    if not names:
+        sys.exit(f"no notebook starts with {prefixes}; the notebooks are {list(NOTEBOOKS)}")
+    with tempfile.TemporaryDirectory() as kernel_dir:
+        for name in names:
+            print(f"building {name} ...", flush=True)
+            nb = execute(build(name), kernel_dir)
+            nbformat.write(nb, HERE / name)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
