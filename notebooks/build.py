@@ -35,6 +35,28 @@ def code(text):
     return ("code", textwrap.dedent(text).strip("\n"))
 
 
+# Cells that need modules still being written elsewhere: filled in when they land.
+GRAPH_CELLS_3 = []
+REPORT_CELLS_3 = [
+    md(r"""
+    ## All of this in one call: `check_backprop`
+
+    `micrograd_bp.backprop.check_backprop(mlp, X, T)` does what this notebook did
+    by hand: it runs the engine's `backward()`, evaluates each of the document's
+    equations with numpy from the forward values alone, and sets the two side by
+    side, equation by equation. In Jupyter it shows the equations with the numbers
+    substituted. It also takes a minibatch (a list of samples), where Step 4 becomes
+    the $\frac{1}{B}\sum_i$ average of notebook 4.
+    """),
+    code(r"""
+    from micrograd_bp.backprop import check_backprop
+
+    report = check_backprop(mlp, list(x), t)
+    report
+    """),
+]
+
+
 # --- 1. the chain rule -----------------------------------------------------------
 
 def chain_rule():
@@ -330,6 +352,266 @@ def chain_rule():
     ]
 
 
+# --- 3. the document's 2-layer MLP -------------------------------------------------
+
+def mlp_steps():
+    return [
+        md(r"""
+        # 3. The document's 2-layer MLP, step by step
+
+        The document describes backpropagation in four steps, with matrices:
+
+        | Step | equation |
+        |---|---|
+        | 1. forward pass | $z^{(l)} = W^{(l)} h^{(l-1)} + b^{(l)}$, $\;h^{(l)} = \sigma(z^{(l)})$ |
+        | 2. output layer error | $\delta^{(L)} = h^{(L)} - t$ (softmax with cross-entropy) |
+        | 3. backpropagate the error | $\delta^{(l)} = (W^{(l+1)})^T \delta^{(l+1)} \odot \sigma'(z^{(l)})$ |
+        | 4. gradients | $\dfrac{\partial L}{\partial W^{(l)}} = \delta^{(l)} (h^{(l-1)})^T$, $\;\dfrac{\partial L}{\partial b^{(l)}} = \delta^{(l)}$ |
+
+        where the **error signal** of layer $l$ is $\delta^{(l)} = \partial L / \partial z^{(l)}$.
+
+        The engine never uses these matrix equations. It only knows scalar
+        operations and applies the chain rule one edge at a time (notebook 1). Here
+        we run the engine on the document's network and read each equation's
+        numbers off the graph: $\delta^{(l)}_j$ is simply the `.grad` of the node
+        $z^{(l)}_j$. Then we run the document's own numpy code and get the same
+        numbers.
+
+        The network: 3 inputs, a hidden layer of 4 ReLU units, an output layer of 3
+        logits, softmax and cross-entropy, so $L = 2$ layers.
+        """),
+        code(r"""
+        import math
+
+        from micrograd_bp import MLP
+        from micrograd_bp.losses import cross_entropy, softmax
+
+        mlp = MLP(3, [4, 3], activation="relu", seed=0)   # output layer: linear logits
+        x = [1.0, -0.5, 2.0]                              # one sample, h^(0) = x
+        t = [0.0, 0.0, 1.0]                               # its one-hot target: class 2
+
+
+        def W(l):
+            "W^(l) as a list of rows: W(l)[j][i] is the weight from unit i to unit j."
+            return [[w.data for w in neuron.w] for neuron in mlp.layers[l - 1].neurons]
+
+
+        def b(l):
+            "b^(l) as a list."
+            return [neuron.b.data for neuron in mlp.layers[l - 1].neurons]
+
+
+        def show(name, vector):
+            # (+ 0.0 turns a -0.0 into 0.0, which reads better)
+            print(f"{name:>14} = [" + ", ".join(f"{v + 0.0:8.4f}" for v in vector) + " ]")
+
+
+        for l in (1, 2):
+            print(f"W^({l}) =")
+            for row in W(l):
+                print("   ", " ".join(f"{v:8.4f}" for v in row))
+        """),
+        md(r"""
+        ## Step 1: the forward pass
+
+        $$z^{(l)} = W^{(l)} h^{(l-1)} + b^{(l)}, \qquad h^{(l)} = \sigma(z^{(l)}), \qquad h^{(0)} = x$$
+
+        `mlp.trace(x)` runs the forward pass and keeps every layer's $z^{(l)}$ and
+        $h^{(l)}$ as lists of `Value`s (`trace.z[l]`, `trace.h[l]`). The output layer
+        is linear: its $z^{(2)}$ are logits, and the document's
+        $h^{(2)} = \operatorname{softmax}(z^{(2)})$ are the class probabilities.
+        """),
+        code(r"""
+        trace = mlp.trace(x)
+        z1, h1, z2 = trace.z[1], trace.h[1], trace.z[2]
+        h2 = softmax(z2)                 # the class probabilities h^(2)
+        loss = cross_entropy(z2, t)      # L = -sum_k t_k log h^(2)_k
+
+        # z^(1) = W^(1) x + b^(1), by hand with plain numbers
+        z1_by_hand = [sum(W(1)[j][i] * x[i] for i in range(3)) + b(1)[j] for j in range(4)]
+        show("W1 x + b1", z1_by_hand)
+        show("engine z1", [z.data for z in z1])
+        show("h1 = relu(z1)", [h.data for h in h1])
+        show("engine z2", [z.data for z in z2])
+        show("h2 = softmax", [h.data for h in h2])
+        print(f"L = {loss.data:.6f}")
+        """),
+        md(r"""
+        Now one call fills every node with $\partial L / \partial(\text{node})$.
+        Steps 2 to 4 below only *read* the results.
+        """),
+        code(r"""
+        loss.backward()
+        """),
+        md(r"""
+        ## Step 2: the output layer's error
+
+        $$\delta^{(L)} = \frac{\partial L}{\partial z^{(L)}} = h^{(L)} - t$$
+
+        For softmax followed by cross-entropy, the long chain of local derivatives
+        (the log, the division, the exponentials, the sum) collapses to this one
+        subtraction. The engine did not use the shortcut; it went through every
+        node. Its result is the grad of the $z^{(2)}$ nodes:
+        """),
+        code(r"""
+        delta2 = [z.grad for z in z2]
+        show("h2", [h.data for h in h2])
+        show("t", t)
+        show("h2 - t", [h.data - tk for h, tk in zip(h2, t)])
+        show("engine dL/dz2", delta2)
+        """),
+        md(r"""
+        ## Step 3: backpropagate the error to the hidden layer
+
+        $$\delta^{(1)} = (W^{(2)})^T \delta^{(2)} \odot \sigma'(z^{(1)})$$
+
+        Read it from right to left, as the chain rule: $z^{(1)}_i$ reaches the loss
+        through $h^{(1)}_i = \sigma(z^{(1)}_i)$ (a factor $\sigma'(z^{(1)}_i)$), and
+        $h^{(1)}_i$ reaches every output $z^{(2)}_j$ through the weight
+        $W^{(2)}_{ji}$ (so we sum $W^{(2)}_{ji}\, \delta^{(2)}_j$ over $j$: that is
+        the transpose). For ReLU, $\sigma'(z) = 1$ where $z > 0$ and $0$ elsewhere:
+        a unit that is off passes no error back.
+        """),
+        code(r"""
+        W2T_delta2 = [sum(W(2)[j][i] * delta2[j] for j in range(3)) for i in range(4)]
+        relu_prime = [1.0 if z.data > 0 else 0.0 for z in z1]
+        delta1 = [a * s for a, s in zip(W2T_delta2, relu_prime)]
+
+        show("W2^T delta2", W2T_delta2)
+        show("sigma'(z1)", relu_prime)
+        show("delta1", delta1)
+        show("engine dL/dz1", [z.grad for z in z1])
+        """),
+        md(r"""
+        ## Step 4: the gradients of the parameters
+
+        $$\frac{\partial L}{\partial W^{(l)}} = \delta^{(l)} \big(h^{(l-1)}\big)^T, \qquad
+          \frac{\partial L}{\partial b^{(l)}} = \delta^{(l)}$$
+
+        An outer product: entry $[j, i]$ is $\delta^{(l)}_j\, h^{(l-1)}_i$, because
+        $W^{(l)}_{ji}$ multiplies $h^{(l-1)}_i$ on its way into $z^{(l)}_j$. The
+        engine's numbers are the `.grad` of the parameters:
+        """),
+        code(r"""
+        deltas = {1: [z.grad for z in z1], 2: delta2}
+        for l in (1, 2):
+            h_prev = [h.data for h in trace.h[l - 1]]
+            layer = mlp.layers[l - 1]
+            print(f"dL/dW^({l}) = delta^({l}) h^({l - 1})^T   |   engine W{l}.grad")
+            for j, neuron in enumerate(layer.neurons):
+                formula = " ".join(f"{deltas[l][j] * hi + 0.0:8.4f}" for hi in h_prev)
+                engine = " ".join(f"{w.grad + 0.0:8.4f}" for w in neuron.w)
+                print(f"    {formula}   |   {engine}")
+            show(f"delta^({l})", deltas[l])
+            show(f"engine b{l}.grad", [neuron.b.grad for neuron in layer.neurons])
+            print()
+        """),
+        md(r"""
+        Notice the rows of $\partial L / \partial W^{(1)}$ that are all zero: they
+        belong to the hidden units whose ReLU is off for this input
+        ($z^{(1)}_j \le 0$). Those weights get no gradient from this sample.
+        """),
+        *GRAPH_CELLS_3,
+        md(r"""
+        ## The document's numpy code gives the same numbers
+
+        Here is the document's *Python Example*, unchanged, fed with the weights of
+        our network and the forward pass written in numpy. It knows nothing about
+        `Value`s or graphs. (Its `softmax`, `cross_entropy` and `x` replace ours from
+        here on: they work on numpy arrays.)
+        """),
+        code(r"""
+        import numpy as np
+
+        def relu(x):
+            return np.maximum(0, x)
+        def relu_derivative(x):
+            return (x > 0).astype(float)
+        def softmax(x):
+            e_x = np.exp(x - np.max(x))
+            return e_x / np.sum(e_x)
+
+        def cross_entropy(y_pred, y_true):
+            return -np.sum(y_true * np.log(y_pred + 1e-8))
+
+        # Forward pass, with our network's numbers
+        W1, b1 = np.array(W(1)), np.array(b(1))
+        W2, b2 = np.array(W(2)), np.array(b(2))
+        x, y_true = np.array(x), np.array(t)
+        h1 = relu(W1 @ x + b1)
+        y = softmax(W2 @ h1 + b2)
+
+        # Backward pass
+        # Output layer error
+
+        delta2 = y - y_true  # for softmax + cross-entropy
+        # Gradients for W2, b2
+
+        dW2 = np.outer(delta2, h1)
+        db2 = delta2
+        # Hidden layer error
+
+        delta1 = (W2.T @ delta2) * relu_derivative(W1 @ x + b1)
+        # Gradients for W1, b1
+
+        dW1 = np.outer(delta1, x)
+        db1 = delta1
+        """),
+        code(r"""
+        engine_dW1 = np.array([[w.grad for w in n.w] for n in mlp.layers[0].neurons])
+        engine_dW2 = np.array([[w.grad for w in n.w] for n in mlp.layers[1].neurons])
+        print("the document's dW1:\n", dW1.round(4) + 0.0)
+        print("the engine's W1 grads:\n", engine_dW1.round(4) + 0.0)
+        print("the document's dW2:\n", dW2.round(4) + 0.0)
+        print("the engine's W2 grads:\n", engine_dW2.round(4) + 0.0)
+        print("largest difference:", max(abs(dW1 - engine_dW1).max(), abs(dW2 - engine_dW2).max()))
+        """),
+        *REPORT_CELLS_3,
+        md(r"""
+        ## Checking this notebook's numbers
+
+        The engine's gradients must match the document's numpy code, and central
+        differences of the loss written in numpy (which involve no derivative rule at
+        all). No $z^{(1)}$ is close to the ReLU's kink at 0, so finite differences are
+        accurate here.
+        """),
+        code(r"""
+        engine = {
+            "dW1": engine_dW1, "dW2": engine_dW2,
+            "db1": np.array([n.b.grad for n in mlp.layers[0].neurons]),
+            "db2": np.array([n.b.grad for n in mlp.layers[1].neurons]),
+            "delta1": np.array([z.grad for z in z1]), "delta2": np.array([z.grad for z in z2]),
+        }
+        numpy_code = {"dW1": dW1, "dW2": dW2, "db1": db1, "db2": db2,
+                      "delta1": delta1, "delta2": delta2}
+        for name in engine:
+            assert np.allclose(engine[name], numpy_code[name], rtol=1e-9, atol=1e-12), name
+        assert np.isclose(loss.data, cross_entropy(y, y_true), atol=1e-7)
+        assert abs(W1 @ x + b1).min() > 0.05   # no ReLU at its kink
+        assert report.ok and report.B == 1
+        assert 0 < relu_derivative(W1 @ x + b1).sum() < 4   # some units on, some off
+
+
+        def numpy_loss(W1, b1, W2, b2):
+            z2 = W2 @ np.maximum(0, W1 @ x + b1) + b2
+            return -(y_true * (z2 - np.log(np.exp(z2).sum()))).sum()
+
+
+        params = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+        eps = 1e-6
+        for name, p in mlp.named_parameters():
+            key, index = name[:2], tuple(int(k) for k in name[3:-1].split(","))
+            up = {k: v.copy() for k, v in params.items()}
+            down = {k: v.copy() for k, v in params.items()}
+            up[key][index] += eps
+            down[key][index] -= eps
+            numeric = (numpy_loss(**up) - numpy_loss(**down)) / (2 * eps)
+            assert math.isclose(p.grad, numeric, rel_tol=1e-5, abs_tol=1e-8), (name, p.grad, numeric)
+        print("all checks passed")
+        """),
+    ]
+
+
 # --- 4. minibatches --------------------------------------------------------------
 
 def minibatches():
@@ -554,6 +836,7 @@ def minibatches():
 # name of the notebook file -> the function that returns its cells, in reading order
 NOTEBOOKS = {
     "01_chain_rule.ipynb": chain_rule,
+    "03_mlp_step_by_step.ipynb": mlp_steps,
     "04_minibatches.ipynb": minibatches,
 }
 
