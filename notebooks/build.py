@@ -36,7 +36,28 @@ def code(text):
 
 
 # Cells that need modules still being written elsewhere: filled in when they land.
-GRAPH_CELLS_3 = []
+GRAPH_CELLS_3 = [
+    md(r"""
+    ## The graph, with δ on the z nodes
+
+    `draw_graph(loss, view="neuron")` draws the forward pass one box per neuron,
+    in the document's notation: each box shows $z^{(l)}_j$, $h^{(l)}_j$ and
+    $\delta^{(l)}_j$, which is nothing but the grad of the node $z^{(l)}_j$. Each
+    edge is a weight $W^{(l)}_{ji}$ (blue when positive, red when negative, thicker
+    when larger) with its value and its grad $\delta^{(l)}_j h^{(l-1)}_i$.
+    Follow the δ's from right to left: that is Step 3 on a picture.
+    """),
+    code(r"""
+    from micrograd_bp.draw import dot_installed, draw_graph
+
+    graph = draw_graph(loss, view="neuron")
+    if dot_installed():
+        display(graph)
+    else:
+        print("(Graphviz's dot program is not installed: the graph as DOT text)")
+        print(graph.source)
+    """),
+]
 REPORT_CELLS_3 = [
     md(r"""
     ## All of this in one call: `check_backprop`
@@ -86,6 +107,16 @@ def chain_rule():
         """),
         code(r"""
         from micrograd_bp import Value, gradcheck, topological_order
+        from micrograd_bp.draw import dot_installed, draw_graph
+
+
+        def show(graph):
+            "Show a drawing inline, or its DOT text when Graphviz's dot is not installed."
+            if dot_installed():
+                return graph
+            print("(Graphviz's dot program is not installed: the graph as DOT text)")
+            print(graph.source)
+
 
         a = Value(2.0, label="a")
         b = Value(-3.0, label="b")
@@ -116,6 +147,13 @@ def chain_rule():
 
         for node in topological_order(L):
             print(equation(node))
+        """),
+        md(r"""
+        `draw_graph` draws the same graph: a box per `Value` (its label and data), and
+        a small circle per operation between its operands and its result.
+        """),
+        code(r"""
+        show(draw_graph(L, show_grad=False))
         """),
         md(r"""
         ## Every derivative by hand
@@ -167,6 +205,13 @@ def chain_rule():
         print(f"{'node':>4}  {'by hand':>8}  {'backward()':>10}")
         for node in reversed(topological_order(L)):
             print(f"{node.label:>4}  {by_hand[node.label]:8g}  {node.grad:10g}")
+        """),
+        md(r"""
+        The drawing now shows each node's grad beside its data. Read it from right
+        to left: every grad is the grad to its right times one local derivative.
+        """),
+        code(r"""
+        show(draw_graph(L))
         """),
         md(r"""
         The local derivatives come from one table in the engine,
@@ -241,9 +286,11 @@ def chain_rule():
         code(r"""
         x = Value(3.0, label="x")
         y = x * x
+        y.label = "y"
         print("operands of y:", [child.label for child in y.children])
         y.backward()
         print("dy/dx =", x.grad, "  (2x =", 2 * x.data, ")")
+        show(draw_graph(y))
         """),
         md(r"""
         The same happens whenever an intermediate result is reused. With
