@@ -1,0 +1,158 @@
+"""backward_steps: backward() one chain-rule step at a time, reproducing its grads."""
+
+import math
+import random
+
+import pytest
+
+from micrograd_bp import MLP, Value, topological_order
+from micrograd_bp.losses import mse
+from micrograd_bp.stepper import backward_steps, delta_name, explain_backward
+
+
+def tanh_neuron():
+    """The neuron of micrograd's lecture: o = tanh(x1*w1 + x2*w2 + b)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, n=n)
+
+
+def random_graph(rng, n_leaves=4, n_ops=12):
+    """A random expression DAG that reuses nodes (so some get several contributions)."""
+    nodes = [Value(rng.uniform(0.5, 2.0), label=f"a{i}") for i in range(n_leaves)]
+    for _ in range(n_ops):
+        a, b = rng.choice(nodes), rng.choice(nodes)
+        op = rng.choice(["+", "-", "*", "/", "tanh", "exp", "sigmoid", "relu", "sum", "sq"])
+        if op == "+":
+            out = a + b
+        elif op == "-":
+            out = a - b
+        elif op == "*":
+            out = a * b
+        elif op == "/":
+            out = a / (b * b + 1.0)
+        elif op == "sum":
+            out = Value.sum([a, b, a])
+        elif op == "sq":
+            out = a ** 2
+        else:
+            out = getattr(a * 0.1, op)()
+        nodes.append(out)
+    return Value.sum(nodes[-4:]), nodes
+
+
+def test_the_lecture_neuron_reads_like_the_chain_rule():
+    o, v = tanh_neuron()
+    steps = list(backward_steps(o))
+    first = steps[0]
+    assert first.node is o and first.grad == 1.0
+    # d tanh(n)/dn = 1 - tanh(n)**2, computed here from the closed form
+    expected = 1 - math.tanh(v["n"].data) ** 2
+    assert first.terms[0].local == pytest.approx(expected)
+    assert first.lines()[0].startswith("n.grad += (1 - o.data²) × o.grad = 0.5 × 1.0 = 0.5")
+    product = next(s for s in steps if v["w1"] in s.node.children)
+    line = product.lines()[product.node.children.index(v["w1"])]
+    assert line.startswith("w1.grad += x1.data × ")
+    assert "= 2.0 × 0.5 = 1.0" in line
+    # the closed-form gradients: dL/dw1 = x1 * (1 - o**2), dL/dx1 = w1 * (1 - o**2)
+    assert v["w1"].grad == pytest.approx(2.0 * expected)
+    assert v["x1"].grad == pytest.approx(-3.0 * expected)
+    assert v["w2"].grad == 0.0 and v["x2"].grad == pytest.approx(expected)
+
+
+def test_steps_follow_reverse_topological_order_of_interior_nodes():
+    o, _ = tanh_neuron()
+    interior = [n for n in reversed(topological_order(o)) if n.children]
+    assert [s.node for s in backward_steps(o)] == interior
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_all_steps_leave_exactly_the_grads_backward_leaves(seed):
+    root, nodes = random_graph(random.Random(seed))
+    root.backward()
+    root.backward()  # leaves accumulate: twice their gradient
+    expected = [n.grad for n in nodes]
+    for n in nodes:  # scramble, then redo it as backward() would from this state
+        n.grad = 0.0
+    root.backward()
+    list(backward_steps(root))
+    assert [n.grad for n in nodes] == expected
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_every_node_passes_its_grad_on_only_after_all_its_users(seed):
+    root, _ = random_graph(random.Random(seed))
+    done = set()
+    for step in backward_steps(root):
+        users = [p for p in topological_order(root) if step.node in p.children]
+        assert all(u in done for u in users), "a node stepped before one of its users"
+        done.add(step.node)
+
+
+def test_contributions_add_up_when_a_node_is_used_twice():
+    a = Value(3.0, label="a")
+    out = a * a
+    out.label = "out"
+    (step,) = backward_steps(out)
+    assert [t.contribution for t in step.terms] == [3.0, 3.0]
+    assert [(t.before, t.after) for t in step.terms] == [(0.0, 3.0), (3.0, 6.0)]
+    assert a.grad == 6.0  # d(a²)/da = 2a
+
+
+def test_a_leaf_root_takes_no_step_but_gets_its_unit_grad():
+    a = Value(1.5)
+    assert list(backward_steps(a)) == []
+    assert a.grad == 1.0
+
+
+def test_the_mlp_steps_name_the_deltas_of_the_document():
+    mlp = MLP(2, [3, 2], activation="tanh", seed=1)
+    trace = mlp.trace([0.5, -1.0])
+    loss = mse(trace.h[2], [1.0, 0.0])
+    steps = list(backward_steps(loss))
+    by_node = {s.node: s for s in steps}
+    for l in (1, 2):
+        for j, z in enumerate(trace.z[l]):
+            step = by_node[z]
+            assert step.grad_name == f"δ{l}[{j}]"
+            assert step.headline().startswith(f"δ{l}[{j}] = dL/dz{l}[{j}] = ")
+            # dL/db = delta: the bias line reads b.grad += 1 × δ
+            b = mlp.layers[l - 1].neurons[j].b
+            line = step.lines()[step.node.children.index(b)]
+            assert line.startswith(f"b{l}[{j}].grad += 1 × δ{l}[{j}] = ")
+    # and the deltas equal the document's recursion, computed by hand:
+    # output (linear): delta2_j = dL/dh2_j = 2 (h2_j - t_j) / n for the mean squared error
+    t = [1.0, 0.0]
+    delta2 = [2 * (h.data - tj) / 2 for h, tj in zip(trace.h[2], t)]
+    assert [z.grad for z in trace.z[2]] == pytest.approx(delta2)
+    # hidden: delta1_i = sum_j W2[j,i] delta2_j * (1 - h1_i**2)
+    W2 = [[w.data for w in n.w] for n in mlp.layers[1].neurons]
+    for i, h in enumerate(trace.h[1]):
+        back = sum(W2[j][i] * delta2[j] for j in range(2))
+        assert trace.z[1][i].grad == pytest.approx(back * (1 - h.data ** 2))
+
+
+def test_delta_name_only_for_z_nodes():
+    assert delta_name(Value(0.0, label="z3[12]")) == "δ3[12]"
+    assert delta_name(Value(0.0, label="zeta")) is None
+    assert delta_name(Value(0.0, label="h1[0]")) is None
+
+
+def test_unlabelled_nodes_get_their_topological_index_as_name():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = (a * b).relu() + 1.0
+    text = explain_backward(out)
+    order = topological_order(out)
+    for k, node in enumerate(order):
+        if not node.label and node.children:
+            assert f"v{k}.grad = dL/dv{k}" in text
+
+
+def test_a_non_value_is_refused():
+    with pytest.raises(TypeError, match="backward_steps needs a Value"):
+        backward_steps(3.0)
