@@ -1,0 +1,227 @@
+"""draw_graph: what a reader sees in the drawing (parsed from the SVG and the DOT)."""
+
+import math
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+pytest.importorskip("graphviz")
+
+from micrograd_bp import MLP, Value  # noqa: E402
+from micrograd_bp import draw  # noqa: E402
+from micrograd_bp.draw import (  # noqa: E402
+    DotNotFoundError, dot_installed, draw_graph, notation, parse_label,
+)
+from micrograd_bp.losses import mse  # noqa: E402
+
+needs_dot = pytest.mark.skipif(not dot_installed(), reason="Graphviz's dot program is not installed")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_groups(graph, kind):
+    """{title: text a reader sees} for every <g class=kind> ("node", "cluster", "edge")."""
+    root = ET.fromstring(graph.pipe(format="svg"))
+    found = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == kind:
+            title = g.find(f"{SVG}title").text
+            found[title] = " ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))
+    return found
+
+
+def tanh_neuron():
+    """micrograd's lecture neuron, o = tanh(x1*w1 + x2*w2 + b), after backward()."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return o
+
+
+def small_mlp_loss(seed=0):
+    mlp = MLP(2, [3, 2], activation="tanh", seed=seed)
+    trace = mlp.trace([1.0, -2.0])
+    loss = mse(trace.h[2], [0.5, -0.5])
+    loss.label = "L"
+    loss.backward()
+    return mlp, trace, loss
+
+
+@needs_dot
+def test_each_value_shows_its_label_data_and_grad():
+    o = tanh_neuron()
+    nodes = svg_groups(draw_graph(o), "node")
+    by_label = {text.split()[0]: text for text in nodes.values() if "data" in text}
+    n = 2.0 * -3.0 + 0.0 * 1.0 + 6.8813735870195432
+    dn = 1 - math.tanh(n) ** 2  # the closed form of tanh's derivative
+    assert by_label["o"] == f"o data {math.tanh(n):.4f} grad 1.0000"
+    assert by_label["n"] == f"n data {n:.4f} grad {dn:.4f}"
+    assert by_label["w1"] == f"w1 data -3.0000 grad {2.0 * dn:.4f}"
+    assert by_label["x1"] == f"x1 data 2.0000 grad {-3.0 * dn:.4f}"
+    ops = sorted(text for title, text in nodes.items() if title.endswith("op"))
+    assert ops == ["*", "*", "+", "+", "tanh"]
+
+
+def test_operation_nodes_sit_between_operands_and_result_in_operand_order():
+    a = Value(2.0, label="a")
+    s = a + a
+    source = draw_graph(s).source
+    assert source.count("v0 -> v1op") == 2  # a + a: two edges
+    assert "v1op -> v1" in source
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    d = x - y
+    edges = re.findall(r"(v\d) -> v2op", draw_graph(d).source)
+    assert edges == ["v0", "v1"]  # x first, then y, as in x - y
+
+
+def test_the_same_graph_gives_the_same_dot_source():
+    assert draw_graph(tanh_neuron()).source == draw_graph(tanh_neuron()).source
+    assert draw_graph(small_mlp_loss()[2]).source == draw_graph(small_mlp_loss()[2]).source
+    assert "0x" not in draw_graph(tanh_neuron()).source  # no memory addresses
+
+
+def test_the_document_notation():
+    assert parse_label("W2[1,3]") == ("W", 2, 1, 3)
+    assert parse_label("b2[1]") == ("b", 2, 1)
+    assert parse_label("z1[2]") == ("z", 1, 2)
+    assert parse_label("x[4]") == ("x", 4)
+    assert parse_label("W2[1]") is None and parse_label("loss") is None
+    assert notation("z1[2]") == "z<SUP>(1)</SUP><SUB>2</SUB>"
+    assert notation("W2[1,3]") == "W<SUP>(2)</SUP>[1,3]"
+    assert notation("b2[1]") == "b<SUP>(2)</SUP>[1]"
+    assert notation("a<b") == "a&lt;b"
+
+
+@needs_dot
+def test_an_mlp_is_drawn_in_clusters_per_layer_and_neuron_with_deltas():
+    mlp, trace, loss = small_mlp_loss()
+    graph = draw_graph(loss)
+    clusters = svg_groups(graph, "cluster")
+    assert clusters["cluster_layer1"] == "layer 1"
+    assert clusters["cluster_layer2"] == "layer 2"
+    assert {c for c in clusters if "neuron" in c} == {
+        "cluster_layer1_neuron0", "cluster_layer1_neuron1", "cluster_layer1_neuron2",
+        "cluster_layer2_neuron0", "cluster_layer2_neuron1"}
+    texts = svg_groups(graph, "node").values()
+    for l in (1, 2):
+        for j, z in enumerate(trace.z[l]):
+            # z(l)j, its data, and "δ(l)j = grad <dL/dz>"
+            expected = f"z ({l}) {j} data {z.data:.4f} δ ({l}) {j} = grad {z.grad:.4f}"
+            assert expected in [" ".join(t.replace("(", " (").replace(")", ") ").split())
+                                for t in texts]
+    w = mlp.layers[1].neurons[1].w[2]
+    assert any(t.startswith("W (2) [1,2]") or t.startswith("W(2)[1,2]") for t in texts)
+    assert f"grad {w.grad:.4f}" in " ".join(texts)
+
+
+def test_nodes_join_the_cluster_of_their_neuron_in_the_dot_source():
+    mlp, trace, loss = small_mlp_loss()
+    source = draw_graph(loss).source
+    block = source.split("subgraph cluster_layer1_neuron1 {")[1].split("}")[0]
+    assert "W<SUP>(1)</SUP>[1,0]" in block and "b<SUP>(1)</SUP>[1]" in block
+    assert "z<SUP>(1)</SUP><SUB>1</SUB>" in block and "h<SUP>(1)</SUP><SUB>1</SUB>" in block
+    assert block.count("data") == 7  # W[1,0], W[1,1], their two products, b, z (the sum), h
+    assert "z<SUP>(1)</SUP><SUB>0</SUB>" not in block
+
+
+def test_options_show_grad_number_format_rankdir():
+    o = tanh_neuron()
+    assert "grad" not in draw_graph(o, show_grad=False).source
+    assert "data 2.00e+00" in draw_graph(o, number_format=".2e").source
+    assert "rankdir=TB" in draw_graph(o, rankdir="TB").source
+
+
+def test_colour_by_grad_sign_and_magnitude():
+    a, b = Value(1.0, label="a"), Value(1.0, label="b")
+    out = 2.0 * a - 0.5 * b  # dL/da = 2 (largest, positive), dL/db = -0.5 (negative)
+    out.backward()
+    source = draw_graph(out, color_by_grad=True).source
+    a_line = next(line for line in source.splitlines() if "<B>a</B>" in line)
+    b_line = next(line for line in source.splitlines() if "<B>b</B>" in line)
+    assert 'BGCOLOR="#5050ff"' in a_line  # full blue
+    red = re.search(r'BGCOLOR="#ff(..)(..)"', b_line)
+    assert red and int(red.group(1), 16) > 0x50  # red, paler than the largest
+
+
+def test_highlight_by_value_label_or_colour():
+    o = tanh_neuron()
+    source = draw_graph(o, highlight=[o]).source
+    assert source.count('COLOR="red" BORDER="3"') == 1
+    source = draw_graph(o, highlight={"n": "orange", o: "green"}).source
+    assert 'COLOR="orange"' in source and 'COLOR="green"' in source
+
+
+def test_a_graph_too_large_is_refused_with_a_hint_at_the_neuron_view():
+    mlp = MLP(2, [16, 16, 1], seed=0)
+    out = mlp([0.5, -0.5])
+    with pytest.raises(ValueError, match="view='neuron'"):
+        draw_graph(out)
+    assert "n2_15" in draw_graph(out, view="neuron").source
+    chain = Value(1.0)
+    for _ in range(50):
+        chain = chain * 1.01
+    with pytest.raises(ValueError, match="101 Values, more than max_nodes=100"):
+        draw_graph(chain, max_nodes=100)
+
+
+@needs_dot
+def test_the_neuron_view_has_one_node_per_neuron_and_weighted_edges():
+    mlp, trace, loss = small_mlp_loss()
+    graph = draw_graph(loss, view="neuron")
+    nodes = svg_groups(graph, "node")
+    assert set(nodes) == {"x0", "x1", "n1_0", "n1_1", "n1_2", "n2_0", "n2_1", "root"}
+    z, h = trace.z[1][2], trace.h[1][2]
+    text = " ".join(nodes["n1_2"].split())
+    assert f"{z.data:.4f}" in text and f"{h.data:.4f}" in text and f"{z.grad:.4f}" in text
+    assert "δ" in text
+    edges = svg_groups(graph, "edge")
+    w = mlp.layers[1].neurons[0].w[2]
+    assert f"w {w.data:.4f}" in edges["n1_2->n2_0"]
+    assert len([e for e in edges if e != "n2_0->root" and e != "n2_1->root"]) == 3 * 2 + 2 * 3
+
+
+def test_the_neuron_view_needs_one_sample_of_an_mlp():
+    with pytest.raises(ValueError, match="needs a graph built by an MLP"):
+        draw_graph(tanh_neuron(), view="neuron")
+    mlp = MLP(2, [2, 1], seed=0)
+    batch = mlp([1.0, 2.0]) + mlp([3.0, 4.0])
+    with pytest.raises(ValueError, match="several nodes"):
+        draw_graph(batch, view="neuron")
+
+
+def test_bad_options_name_the_option():
+    o = tanh_neuron()
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_graph(o, rankdir="up")
+    with pytest.raises(ValueError, match="number_format"):
+        draw_graph(o, number_format="%d")
+    with pytest.raises(ValueError, match="view"):
+        draw_graph(o, view="layers")
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw_graph(o, max_nodes=0)
+    with pytest.raises(TypeError, match="draw_graph needs a Value"):
+        draw_graph([o])
+
+
+def test_without_dot_rendering_says_how_to_install_it_and_the_source_stays(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty PATH: no dot program
+    assert not dot_installed()
+    graph = draw_graph(tanh_neuron())
+    with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
+        graph.pipe(format="svg")
+    with pytest.raises(DotNotFoundError, match="graph.source"):
+        graph.render(tmp_path / "g", format="png")
+    assert graph.source.startswith("digraph")
+
+
+def test_without_the_graphviz_package_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz now fails
+    monkeypatch.setattr(draw, "_DIGRAPH_CLASS", None)
+    with pytest.raises(ImportError, match=r"micrograd_bp\[graph\]"):
+        draw_graph(tanh_neuron())
