@@ -147,11 +147,14 @@ def count_nodes(root):
     return len(seen)
 
 
-def time_graph(Value, n_nodes):
+def time_graph(Value, n_nodes, pause_gc_in_build=False):
     """(seconds for build + backward + free, seconds for backward alone)."""
     gc.collect()
     t0 = time.perf_counter()
+    if pause_gc_in_build:
+        gc.disable()
     root = build_graph(Value, n_nodes)
+    gc.enable()
     t1 = time.perf_counter()
     root.backward()
     t2 = time.perf_counter()
@@ -331,6 +334,8 @@ def main(argv=None):
     print(f"# micrograd_bp benchmark  (Python {platform.python_version()}, "
           f"{platform.machine()}, torch {torch.__version__ if torch else 'absent'})\n")
 
+    bars = []  # (bar, measured, passed)
+
     # 1. training step
     X, y = moons(100)
     res = rounds_of(engines, args.rounds, lambda e: time_training(e, args.steps, X, y))
@@ -340,8 +345,12 @@ def main(argv=None):
     print("|---|---:|---:|")
     for e in engines:
         print(f"| {e} | {1e3 * statistics.median(res[e]):.1f} | {ratio(res, e, 'micrograd'):.3f} |")
+    r = ratio(res, "micrograd_bp", "micrograd")
+    bars.append(("training step <= 0.12x micrograd", f"{r:.3f}x", r <= 0.12))
     if "torch-scalar" in res:
-        print(f"\nmicrograd_bp / torch-scalar (same round): {ratio(res, 'micrograd_bp', 'torch-scalar'):.3f}")
+        r = ratio(res, "micrograd_bp", "torch-scalar")
+        print(f"\nmicrograd_bp / torch-scalar (same round): {r:.3f}")
+        bars.append(("training step faster than scalar PyTorch", f"{r:.3f}x", r < 1))
 
     # 2. expression graph
     n = graph_nodes(args.nodes)
@@ -355,6 +364,10 @@ def main(argv=None):
         print(f"| {e} | {1e9 * tot / n:.0f} | {1e9 * back / n:.0f} | "
               f"{ratio(res, e, 'micrograd', lambda r: r[0]):.3f} | "
               f"{ratio(res, e, 'micrograd', lambda r: r[1]):.3f} |")
+    r = ratio(res, "micrograd_bp", "micrograd", lambda r: r[0])
+    bars.append(("graph build+backward+free <= 0.15x micrograd", f"{r:.3f}x", r <= 0.15))
+    r = ratio(res, "micrograd_bp", "micrograd", lambda r: r[1])
+    bars.append(("graph backward alone <= 0.8x micrograd", f"{r:.3f}x", r <= 0.8))
 
     # 3. memory
     print(f"\n## Python-heap bytes per node (tracemalloc, {args.nodes // 5:,}-node graph)\n")
@@ -364,18 +377,30 @@ def main(argv=None):
     for e, b in mem.items():
         print(f"| {e} | {b:.0f} | {b / mem['micrograd']:.3f} |")
     print("\n(torch-scalar keeps its nodes in C++ memory, which tracemalloc does not see.)")
+    r = mem["micrograd_bp"] / mem["micrograd"]
+    bars.append(("heap bytes per node <= 0.25x micrograd", f"{r:.3f}x", r <= 0.25))
 
     # 4. scaling
     sizes = [1_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
     print("\n## Growth: build+backward+free ns/node by graph size (one run each)\n")
-    print("| engine | " + " | ".join(f"{s:,}" for s in sizes) + " | largest / smallest |")
-    print("|---|" + "---:|" * (len(sizes) + 1))
+    print("With the cyclic garbage collector on (Python's default), and paused while the graph")
+    print("is built (`gc.disable()` around the build; backward and the final collection as before).\n")
+    print("| engine | collector during build | " + " | ".join(f"{s:,}" for s in sizes)
+          + " | largest / smallest |")
+    print("|---|---|" + "---:|" * (len(sizes) + 1))
     for e in ("micrograd_bp", "micrograd"):
-        per = []
-        for s in sizes:
-            nodes = graph_nodes(s)
-            per.append(1e9 * time_graph(ENGINES[e], s)[0] / nodes)
-        print(f"| {e} | " + " | ".join(f"{p:.0f}" for p in per) + f" | {per[-1] / per[0]:.2f}x |")
+        for paused in (False, True):
+            per = []
+            for s in sizes:
+                nodes = graph_nodes(s)
+                per.append(1e9 * time_graph(ENGINES[e], s, pause_gc_in_build=paused)[0] / nodes)
+            growth = per[-1] / per[0]
+            print(f"| {e} | {'paused' if paused else 'on'} | "
+                  + " | ".join(f"{p:.0f}" for p in per) + f" | {growth:.2f}x |")
+            if e == "micrograd_bp":
+                bars.append((f"growth {sizes[-1]:,} vs {sizes[0]:,} nodes within 2x "
+                             f"(collector {'paused' if paused else 'on'} during build)",
+                             f"{growth:.2f}x", growth <= 2))
 
     # 5. depth
     print("\n## Deepest chain that backpropagates\n")
@@ -383,8 +408,16 @@ def main(argv=None):
     shallow = [100, 500, 900, 1000, 2000]
     print("| engine | deepest chain tried that works |")
     print("|---|---:|")
-    print(f"| micrograd_bp | {deepest_chain(micrograd_bp.Value, deep):,} (tried up to {deep[-1]:,}) |")
+    ours = deepest_chain(micrograd_bp.Value, deep)
+    print(f"| micrograd_bp | {ours:,} (tried up to {deep[-1]:,}) |")
     print(f"| micrograd | {deepest_chain(mg_engine.Value, shallow):,} (RecursionError at the next size tried) |")
+    bars.append(("deepest chain 10^6", f"{ours:,}", ours >= deep[-1]))
+
+    print("\n## Bars (issue 2)\n")
+    print("| bar | measured | met |")
+    print("|---|---:|---|")
+    for bar, measured, passed in bars:
+        print(f"| {bar} | {measured} | {'yes' if passed else 'NO'} |")
 
 
 if __name__ == "__main__":

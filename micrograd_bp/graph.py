@@ -31,6 +31,10 @@ def topological_order(root):
             node._mark = done
             order.append(node)
             continue
+        if not node.children:  # a leaf: nothing to wait for
+            node._mark = done
+            order.append(node)
+            continue
         node._mark = opened
         stack.append(node)  # come back to it after its children
         for child in reversed(node.children):  # reversed: first operand popped first
