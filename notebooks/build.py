@@ -36,6 +36,7 @@ def code(text):
 
 
 # Cells that need modules still being written elsewhere: filled in when they land.
+WIDGET_CELLS_2 = []
 GRAPH_CELLS_3 = [
     md(r"""
     ## The graph, with δ on the z nodes
@@ -394,6 +395,230 @@ def chain_rule():
         once = a.grad
         L.backward()
         assert a.grad == 2 * once and e.grad == by_hand["e"]
+        print("all checks passed")
+        """),
+    ]
+
+
+# --- 2. one neuron, stepped -------------------------------------------------------
+
+def neuron_steps():
+    return [
+        md(r"""
+        # 2. One neuron, one chain-rule step at a time
+
+        A neuron computes a weighted sum of its inputs plus a bias, and squashes it:
+
+        $$z = w_1 x_1 + w_2 x_2 + b, \qquad h = \tanh(z).$$
+
+        In this notebook we build one neuron from `Value`s and watch its backward
+        pass **one node at a time** with `backward_steps`, which does exactly what
+        `backward()` does but pauses after every application of the chain rule and
+        tells you the arithmetic. Then we do the same for a neuron of an `MLP`,
+        with a loss, and meet the document's error signal $\delta = \partial L/\partial z$.
+        """),
+        code(r"""
+        import math
+
+        from micrograd_bp import Neuron, Value
+        from micrograd_bp.draw import dot_installed, draw_graph
+        from micrograd_bp.stepper import backward_steps
+
+
+        def show(graph):
+            "Show a drawing inline, or its DOT text when Graphviz's dot is not installed."
+            if dot_installed():
+                return graph
+            print("(Graphviz's dot program is not installed: the graph as DOT text)")
+            print(graph.source)
+
+
+        x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")     # inputs
+        w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")    # weights
+        b = Value(6.8813735870195432, label="b")                    # bias
+
+        w1x1 = w1 * x1
+        w1x1.label = "w1x1"
+        w2x2 = w2 * x2
+        w2x2.label = "w2x2"
+        z = Value.sum([w1x1, w2x2, b])   # one "+" node with three operands
+        z.label = "z"
+        h = z.tanh()
+        h.label = "h"
+        print(f"z = {z.data:.4f},  h = tanh(z) = {h.data:.4f}")
+        show(draw_graph(h, show_grad=False))
+        """),
+        md(r"""
+        ## Stepping through the backward pass
+
+        `backward_steps(h)` is a generator. Before its first step it does what
+        `backward()` does first: it resets the interior nodes' grads and sets
+        $\partial h/\partial h = 1$. Each `next()` then lets **one** node pass its
+        grad to its operands, by the chain rule
+
+        ```
+        child.grad += (d node / d child) × node.grad
+        ```
+
+        and returns a `Step` that prints that arithmetic.
+
+        **Step 0**, the tanh node. Its local derivative is
+        $\frac{d}{dz}\tanh z = 1 - \tanh^2 z = 1 - h^2$:
+        """),
+        code(r"""
+        steps = backward_steps(h)
+        print(next(steps))
+        """),
+        md(r"""
+        With this bias, $z = 0.8814$ and $h = \tanh(z) = 0.7071 = 1/\sqrt{2}$, so
+        $1 - h^2 = 0.5$ exactly.
+
+        **Step 1**, the sum node. A sum's local derivative is 1 for every operand,
+        so a `+` node hands its grad unchanged to each operand. Each product, and
+        the bias, now holds $\partial h / \partial(\cdot) = 0.5$:
+        """),
+        code(r"""
+        print(next(steps))
+        """),
+        md(r"""
+        **Steps 2 and 3**, the products. For $w \cdot x$ the local derivative with
+        respect to $w$ is $x$, and with respect to $x$ is $w$: each operand gets the
+        *other* operand's value times the grad. Note $w_2$: its input $x_2$ is 0,
+        so it gets no gradient at all. A weight only learns from inputs that are
+        not zero.
+        """),
+        code(r"""
+        for step in steps:
+            print(step)
+            print()
+        """),
+        md(r"""
+        The leaves take no step: they have no operands to pass a grad on to. Here is
+        the graph after the walk; every box holds its final grad:
+        """),
+        code(r"""
+        show(draw_graph(h))
+        """),
+        md(r"""
+        Running every step leaves exactly the grads `backward()` leaves. To compare,
+        zero the leaves (they accumulate, notebook 1) and call `backward()`:
+        """),
+        code(r"""
+        leaves = (x1, x2, w1, w2, b)
+        stepped = {v.label: v.grad for v in leaves}
+        for v in leaves:
+            v.grad = 0.0
+        h.backward()
+        print(f"{'leaf':>4}  {'stepped':>8}  {'backward()':>10}")
+        for v in leaves:
+            print(f"{v.label:>4}  {stepped[v.label]:8.4f}  {v.grad:10.4f}")
+        """),
+        md(r"""
+        ## A neuron of a network, with a loss: meet δ
+
+        In a network the neuron's output feeds a **loss** $L$, and what we want are
+        $\partial L/\partial w_i$ and $\partial L/\partial b$. Take `Neuron` from
+        the package, neuron $j = 0$ of layer $l = 1$, whose parameters are labelled
+        in the document's notation ($W^{(1)}_{0,i}$ is `W1[0,i]`, $b^{(1)}_0$ is
+        `b1[0]`), and a squared error against a target $t$:
+
+        $$z = \sum_i W_{0,i}\, x_i + b_0, \qquad h = \tanh(z), \qquad e = h - t, \qquad L = e \cdot e .$$
+
+        The node $e$ is used twice (as both operands of $e \cdot e$), so
+        $\partial L/\partial e = e + e = 2e$, as in notebook 1.
+
+        The stepper names the grad of the node $z$ by its name in the document:
+        the **error signal** $\delta = \partial L/\partial z$ (written `δ1[0]`). By
+        the chain rule,
+
+        $$\delta = \frac{\partial L}{\partial h}\,\sigma'(z) = 2(h - t)\,(1 - h^2),$$
+
+        the one-neuron version of the document's Step 2, and then every weight gets
+        $\partial L / \partial W_{0,i} = \delta\, x_i$ and the bias
+        $\partial L / \partial b_0 = \delta$ (Step 4).
+
+        The products $W_{0,i}\, x_i$ that `Neuron` builds have no labels; the
+        stepper calls them by their position in the graph (`v2`, `v5`, ...), and
+        `draw_graph(..., show_ids=True)` shows the same ids.
+        """),
+        code(r"""
+        neuron = Neuron(3, "tanh", l=1, j=0, seed=3)
+        x = [Value(0.5, label="x[0]"), Value(-1.0, label="x[1]"), Value(2.0, label="x[2]")]
+        t = Value(1.0, label="t")
+
+        z, h = neuron.forward(x)      # the z node is labelled z1[0], h is h1[0]
+        e = h - t
+        e.label = "e"
+        L = e * e
+        L.label = "L"
+
+        for step in backward_steps(L):
+            print(step)
+            print()
+        """),
+        code(r"""
+        show(draw_graph(L, show_ids=True))
+        """),
+        md(r"""
+        Read the steps from the top: $\partial L / \partial e = 2e$ arrives in two
+        halves (one per use of $e$), passes through the subtraction unchanged to
+        $h$, is multiplied by $1 - h^2$ on its way into $z$, becoming $\delta$, and
+        from $z$ each product receives $\delta$; finally each weight gets
+        $\delta \cdot x_i$.
+        """),
+        code(r"""
+        delta = z.grad
+        print(f"delta = dL/dz = {delta:.6f}   and   2(h - t)(1 - h^2) = "
+              f"{2 * (h.data - t.data) * (1 - h.data ** 2):.6f}")
+        for i, w in enumerate(neuron.w):
+            print(f"dL/d{w.label} = {w.grad:9.6f}   and   delta * x_{i} = {delta * x[i].data:9.6f}")
+        print(f"dL/d{neuron.b.label}   = {neuron.b.grad:9.6f}   and   delta       = {delta:9.6f}")
+        """),
+        *WIDGET_CELLS_2,
+        md(r"""
+        ## Checking this notebook's numbers
+
+        Against closed forms worked out by hand, and against central differences of
+        the neuron written with plain floats and `math.tanh`.
+        """),
+        code(r"""
+        def central_difference(function, point, i, eps=1e-6):
+            up, down = list(point), list(point)
+            up[i] += eps
+            down[i] -= eps
+            return (function(*up) - function(*down)) / (2 * eps)
+
+
+        # the first neuron: h = tanh(w1 x1 + w2 x2 + b)
+        def h_float(x1, x2, w1, w2, b):
+            return math.tanh(w1 * x1 + w2 * x2 + b)
+
+
+        point = [2.0, 0.0, -3.0, 1.0, 6.8813735870195432]
+        assert math.isclose(h_float(*point), 1 / math.sqrt(2), rel_tol=1e-12)
+        for i, v in enumerate(leaves):
+            numeric = central_difference(h_float, point, i)
+            assert math.isclose(stepped[v.label], numeric, rel_tol=1e-6, abs_tol=1e-9), v.label
+            assert math.isclose(v.grad, numeric, rel_tol=1e-6, abs_tol=1e-9), v.label
+        assert math.isclose(stepped["w1"], 0.5 * 2.0) and stepped["w2"] == 0.0  # (1 - h^2) x_i
+
+        # the network's neuron: L = (tanh(W x + b) - t)^2
+        def L_float(w0, w1, w2, b0):
+            return (math.tanh(w0 * 0.5 + w1 * -1.0 + w2 * 2.0 + b0) - 1.0) ** 2
+
+
+        params = [*neuron.w, neuron.b]
+        point = [p.data for p in params]
+        h_value = math.tanh(sum(w * xi for w, xi in zip(point, [0.5, -1.0, 2.0])) + point[3])
+        assert math.isclose(delta, 2 * (h_value - 1.0) * (1 - h_value ** 2), rel_tol=1e-12)
+        for i, p in enumerate(params):
+            assert math.isclose(p.grad, central_difference(L_float, point, i), rel_tol=1e-6), p.label
+
+        # every step leaves exactly what backward() leaves
+        for p in params:
+            p.grad = 0.0
+        L.backward()
+        assert [p.grad for p in params] == [delta * xi for xi in (0.5, -1.0, 2.0)] + [delta]
         print("all checks passed")
         """),
     ]
@@ -883,6 +1108,7 @@ def minibatches():
 # name of the notebook file -> the function that returns its cells, in reading order
 NOTEBOOKS = {
     "01_chain_rule.ipynb": chain_rule,
+    "02_neuron_step_by_step.ipynb": neuron_steps,
     "03_mlp_step_by_step.ipynb": mlp_steps,
     "04_minibatches.ipynb": minibatches,
 }
