@@ -71,11 +71,12 @@ def gradcheck(f, inputs, eps=1e-6, tol=1e-5):
         raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
     out.backward()
     analytic = [x.grad for x in xs]
-    numeric = []
-    for i in range(len(xs)):
-        def f_at(shift):
-            point = [Value(x.data + (shift if k == i else 0.0)) for k, x in enumerate(xs)]
-            return f(*point).data
-        numeric.append((f_at(eps) - f_at(-eps)) / (2 * eps))
+
+    def f_at(i, shift):
+        """f with input i moved by shift, on fresh Values (no graph is shared)."""
+        point = [Value(x.data + (shift if k == i else 0.0)) for k, x in enumerate(xs)]
+        return f(*point).data
+
+    numeric = [(f_at(i, eps) - f_at(i, -eps)) / (2 * eps) for i in range(len(xs))]
     names = [x.label for x in xs]
     return GradcheckResult(names, analytic, numeric, tol)

@@ -2,8 +2,7 @@
 
 import pytest
 
-from micrograd_bp import Value, gradcheck
-from micrograd_bp import rules
+from micrograd_bp import gradcheck, rules
 
 
 def test_a_correct_gradient_passes_and_reports_the_worst_input():
