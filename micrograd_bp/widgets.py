@@ -1,0 +1,221 @@
+"""Watching backward move through a graph: frames, a Jupyter widget, GIF and HTML.
+
+One *frame* per step of :func:`micrograd_bp.stepper.backward_steps`: the graph as it
+is after that step (grads filled in so far), the node that just passed its grad
+on outlined in red and its children in orange, and the chain-rule arithmetic of
+the step.  Frame 0 is the graph after the forward pass, before any grad.
+
+* ``backward_frames(root)``  the frames as a list; in a notebook show one per cell
+  (a Frame displays as its graph);
+* ``stepper_widget(root)``   previous / next / play and a slider (needs ipywidgets);
+* ``save_gif(frames, path)`` an animated GIF (needs Graphviz's dot and pillow);
+* ``save_html(frames, path)`` one self-contained page with buttons, for slides.
+
+Making the frames runs the backward pass, as ``root.backward()`` would.
+"""
+
+import html
+import io
+
+from .draw import draw_graph
+from .stepper import backward_steps
+
+FORWARD_TEXT = ("Forward pass done: every node holds its data. "
+                "Backward starts at the root with dL/dL = 1.")
+
+
+class Frame:
+    """One picture of the backward pass: ``graph`` (a Digraph), ``text``, ``step``."""
+
+    def __init__(self, graph, text, step=None):
+        self.graph = graph
+        self.text = text
+        self.step = step  # the Step just taken, None for the forward-pass frame
+
+    def svg(self):
+        """The graph as an ``<svg>`` element (without the XML prologue), a str."""
+        svg = self.graph.pipe(format="svg").decode("utf-8")
+        return svg[svg.index("<svg"):]
+
+    def _repr_mimebundle_(self, include=None, exclude=None):  # Jupyter shows the graph
+        return self.graph._repr_mimebundle_(include=include, exclude=exclude)
+
+    def __repr__(self):
+        return f"<Frame {self.text.splitlines()[0]!r}>"
+
+
+def _caption(text):
+    """Graphviz label text: one left-justified line per line of ``text``."""
+    return "".join(line + "\\l" for line in text.splitlines())
+
+
+def backward_frames(root, *, caption=True, **draw_options):
+    """Run the backward pass of ``root`` step by step: a list of :class:`Frame`.
+
+    ``draw_options`` go to :func:`micrograd_bp.draw.draw_graph` (``rankdir``,
+    ``number_format``, ``color_by_grad``, ``view``, ``max_nodes``...).  With
+    ``caption=True`` each graph carries the step's arithmetic underneath it.
+    """
+    for fixed in ("highlight", "show_grad", "caption"):
+        if fixed in draw_options:
+            raise TypeError(f"backward_frames sets {fixed!r} itself for each frame")
+    draw_options.setdefault("show_ids", True)  # the stepper's v<k> names, in the picture
+    first = draw_graph(root, show_grad=False,
+                       caption=_caption(FORWARD_TEXT) if caption else "", **draw_options)
+    frames = [Frame(first, FORWARD_TEXT)]
+    for step in backward_steps(root):
+        text = str(step)
+        marks = {child: "orange" for child in step.node.children}
+        marks[step.node] = "red"
+        graph = draw_graph(root, highlight=marks,
+                           caption=_caption(f"step {step.index + 1}: " + text) if caption else "",
+                           **draw_options)
+        frames.append(Frame(graph, text, step))
+    return frames
+
+
+def _as_frames(frames_or_root, draw_options):
+    if isinstance(frames_or_root, (list, tuple)):
+        if not frames_or_root or not all(isinstance(f, Frame) for f in frames_or_root):
+            raise TypeError("expected a Value or a non-empty list of Frames from backward_frames()")
+        return list(frames_or_root)
+    return backward_frames(frames_or_root, **draw_options)
+
+
+def save_gif(frames_or_root, path, *, duration=1500, **draw_options):
+    """Write an animated GIF, one frame per step (``duration`` ms each); returns ``path``.
+
+    Each frame is rendered to PNG by Graphviz's dot and the frames are assembled by
+    pillow, on a white canvas as large as the largest frame.
+    """
+    from ._optional import require
+
+    image = require("PIL.Image", "widgets", "Writing an animated GIF")
+    frames = _as_frames(frames_or_root, draw_options)
+    pictures = [image.open(io.BytesIO(f.graph.pipe(format="png"))).convert("RGB")
+                for f in frames]
+    width = max(p.width for p in pictures)
+    height = max(p.height for p in pictures)
+    canvases = []
+    for picture in pictures:
+        canvas = image.new("RGB", (width, height), "white")
+        canvas.paste(picture, ((width - picture.width) // 2, 0))
+        canvases.append(canvas)
+    canvases[0].save(path, save_all=True, append_images=canvases[1:],
+                     duration=duration, loop=0)
+    return path
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
+.frame {{ display: none; }}
+.frame.current {{ display: block; }}
+.frame svg {{ max-width: 100%; height: auto; }}
+pre {{ background: #f6f6f6; padding: 0.5em; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<div id="controls">
+<button id="previous">&#9664; previous</button>
+<button id="play">&#9654; play</button>
+<button id="next">next &#9654;</button>
+<input id="slider" type="range" min="0" max="{last}" value="0">
+<span id="counter"></span>
+</div>
+{frames}
+<script>
+(function () {{
+  var frames = document.querySelectorAll(".frame");
+  var slider = document.getElementById("slider");
+  var counter = document.getElementById("counter");
+  var playButton = document.getElementById("play");
+  var timer = null, current = 0;
+  function show(k) {{
+    current = Math.max(0, Math.min(frames.length - 1, k));
+    frames.forEach(function (f, i) {{ f.classList.toggle("current", i === current); }});
+    slider.value = current;
+    counter.textContent = "frame " + current + " of " + (frames.length - 1);
+  }}
+  function stop() {{ clearInterval(timer); timer = null; playButton.innerHTML = "&#9654; play"; }}
+  document.getElementById("previous").onclick = function () {{ stop(); show(current - 1); }};
+  document.getElementById("next").onclick = function () {{ stop(); show(current + 1); }};
+  slider.oninput = function () {{ stop(); show(parseInt(slider.value, 10)); }};
+  playButton.onclick = function () {{
+    if (timer) {{ stop(); return; }}
+    if (current === frames.length - 1) {{ show(0); }}
+    playButton.innerHTML = "&#10074;&#10074; pause";
+    timer = setInterval(function () {{
+      if (current === frames.length - 1) {{ stop(); }} else {{ show(current + 1); }}
+    }}, {interval});
+  }};
+  document.addEventListener("keydown", function (e) {{
+    if (e.key === "ArrowRight") {{ stop(); show(current + 1); }}
+    if (e.key === "ArrowLeft") {{ stop(); show(current - 1); }}
+  }});
+  show(0);
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+def html_page(frames_or_root, *, title="Backpropagation, step by step", interval=1500,
+              **draw_options):
+    """A self-contained HTML page (a str): every frame's SVG and its text, with
+    previous / play / next buttons, a slider and the arrow keys.  No external files."""
+    frames = _as_frames(frames_or_root, draw_options)
+    parts = []
+    for k, frame in enumerate(frames):
+        parts.append(f'<div class="frame" id="frame{k}">\n{frame.svg()}\n'
+                     f"<pre>{html.escape(frame.text)}</pre>\n</div>")
+    return _PAGE.format(title=html.escape(title), last=len(frames) - 1,
+                        frames="\n".join(parts), interval=int(interval))
+
+
+def save_html(frames_or_root, path, **options):
+    """Write :func:`html_page` to ``path`` (UTF-8); returns ``path``."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(html_page(frames_or_root, **options))
+    return path
+
+
+def stepper_widget(frames_or_root, *, interval=1000, **draw_options):
+    """A Jupyter widget: previous / play / next, a slider, the graph and the step's text.
+
+    Give it a Value (it runs the backward pass, see :func:`backward_frames`) or
+    the frames.  Needs ipywidgets (``pip install 'micrograd_bp[widgets]'``).
+    """
+    from ._optional import require
+
+    widgets = require("ipywidgets", "widgets", "The stepper widget")
+    if not isinstance(frames_or_root, (list, tuple)):
+        draw_options.setdefault("caption", False)  # the text is shown under the graph
+    frames = _as_frames(frames_or_root, draw_options)
+    svgs = [frame.svg() for frame in frames]
+    last = len(frames) - 1
+    slider = widgets.IntSlider(value=0, min=0, max=last, description="step")
+    play = widgets.Play(value=0, min=0, max=last, interval=interval)
+    widgets.jslink((play, "value"), (slider, "value"))
+    previous = widgets.Button(description="◀ previous")
+    following = widgets.Button(description="next ▶")
+    picture = widgets.HTML(svgs[0])
+    text = widgets.HTML()
+
+    def show(k):
+        picture.value = svgs[k]
+        text.value = f"<pre>{html.escape(frames[k].text)}</pre>"
+
+    slider.observe(lambda change: show(change["new"]), names="value")
+    previous.on_click(lambda _: setattr(slider, "value", max(0, slider.value - 1)))
+    following.on_click(lambda _: setattr(slider, "value", min(last, slider.value + 1)))
+    show(0)
+    box = widgets.VBox([widgets.HBox([previous, play, following, slider]), picture, text])
+    box.frames, box.slider = frames, slider  # for code (and tests) that drive it
+    return box
