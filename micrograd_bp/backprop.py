@@ -49,7 +49,7 @@ def sigma(activation, z, np):
     if activation == "tanh":
         return np.tanh(z)
     if activation == "sigmoid":
-        return 1 / (1 + np.exp(-z))
+        return 0.5 * (1 + np.tanh(z / 2))  # = 1 / (1 + e**-z), without overflow
     return z  # linear
 
 
@@ -60,7 +60,7 @@ def sigma_prime(activation, z, np):
     if activation == "tanh":
         return 1 - np.tanh(z) ** 2
     if activation == "sigmoid":
-        s = 1 / (1 + np.exp(-z))
+        s = sigma("sigmoid", z, np)
         return s * (1 - s)
     return np.ones_like(z)  # linear
 
@@ -93,7 +93,12 @@ class EquationCheck:
         return float(abs(self.equation - self.engine).max())
 
     def agrees(self, tol):
-        return self.max_diff <= tol  # False for nan as well
+        """max |diff| <= tol * max(1, largest |value|): absolute near 1, relative above.
+
+        False for nan as well.
+        """
+        scale = max(1.0, float(abs(self.equation).max()))
+        return self.max_diff <= tol * scale
 
     def __repr__(self):
         return f"EquationCheck(step={self.step}, l={self.l}, {self.text!r}, max_diff={self.max_diff:.2e})"

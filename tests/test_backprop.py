@@ -146,6 +146,17 @@ def test_the_equations_match_pytorch():
         np.testing.assert_allclose(report.get("db", l).equation, b.grad.numpy(), atol=1e-10)
 
 
+def test_large_values_neither_overflow_nor_fail_the_tolerance():
+    mlp = MLP(2, [3, 2], activation="sigmoid", seed=0)
+    for neuron in mlp.layers[0].neurons:
+        neuron.w[0].data *= 1e6  # |z^(1)| of millions: sigmoid saturates
+    mlp.layers[1].neurons[0].b.data = 1e3  # logits of a thousand
+    with np.errstate(all="raise"):
+        report = check_backprop(mlp, [[3.0, -1.0], [-3.0, 2.0]], [1, 0])
+    assert report.ok, str(report)
+    assert abs(report.get("z", 1).equation).max() > 1e6
+
+
 # --- the report can fail ------------------------------------------------------------
 
 def test_a_wrong_rule_in_the_engine_makes_the_report_fail(monkeypatch):
