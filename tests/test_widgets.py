@@ -1,0 +1,160 @@
+"""Frames of the backward pass, the stepper widget, and the GIF / HTML exports."""
+
+import math
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+pytest.importorskip("graphviz")
+
+from micrograd_bp import MLP, Value  # noqa: E402
+from micrograd_bp.draw import dot_installed  # noqa: E402
+from micrograd_bp.widgets import (  # noqa: E402
+    Frame, backward_frames, html_page, save_gif, save_html, stepper_widget,
+)
+
+needs_dot = pytest.mark.skipif(not dot_installed(), reason="Graphviz's dot program is not installed")
+
+
+def tanh_neuron():
+    """micrograd's lecture neuron, o = tanh(x1*w1 + x2*w2 + b), before backward()."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, w1
+
+
+def test_one_frame_per_step_after_the_forward_frame():
+    o, w1 = tanh_neuron()
+    frames = backward_frames(o)
+    assert len(frames) == 1 + 5  # forward; tanh, +, +, *, *
+    assert frames[0].step is None and "grad" not in frames[0].graph.source
+    assert all(isinstance(f, Frame) for f in frames)
+    # the final frame shows the finished grads: dL/dw1 = x1 (1 - tanh(n)**2)
+    expected = 2.0 * (1 - math.tanh(0.8813735870195432) ** 2)
+    assert w1.grad == pytest.approx(expected)
+    assert f"grad {expected:.4f}" in frames[-1].graph.source
+    assert f"grad {0:.4f}" in frames[1].graph.source.split("<B>w1</B>")[1].split("\n")[0]
+
+
+def test_the_current_node_is_red_and_its_children_orange():
+    o, _ = tanh_neuron()
+    frames = backward_frames(o)
+    first = frames[1].graph.source
+    o_line = next(line for line in first.splitlines() if "<B>o</B>" in line)
+    n_line = next(line for line in first.splitlines() if "<B>n</B>" in line)
+    assert 'COLOR="red"' in o_line and 'COLOR="orange"' in n_line
+    assert first.count('COLOR="red"') == 1
+
+
+def test_the_caption_carries_the_chain_rule_line():
+    o, _ = tanh_neuron()
+    frames = backward_frames(o)
+    assert "step 1: o.grad = dL/do = 1.0" in frames[1].graph.source
+    assert "n.grad += (1 - o.data²) × o.grad" in frames[1].text
+    assert "step 1" not in backward_frames(tanh_neuron()[0], caption=False)[1].graph.source
+
+
+def test_frames_refuse_options_they_set_themselves():
+    with pytest.raises(TypeError, match="highlight"):
+        backward_frames(tanh_neuron()[0], highlight=[])
+
+
+def test_an_mlp_steps_through_the_deltas():
+    mlp = MLP(2, [2, 1], activation="tanh", seed=0)
+    out = mlp([1.0, 0.5])
+    frames = backward_frames(out)
+    texts = "\n".join(f.text for f in frames)
+    assert "δ2[0] = dL/dz2[0]" in texts and "δ1[1] = dL/dz1[1]" in texts
+
+
+@needs_dot
+def test_each_frame_renders_to_svg():
+    o, _ = tanh_neuron()
+    frame = backward_frames(o)[3]
+    svg = frame.svg()
+    assert svg.startswith("<svg")
+    ET.fromstring(svg)  # well-formed
+    assert "image/svg+xml" in frame._repr_mimebundle_()
+
+
+class _PageParts(HTMLParser):
+    """Collects what a self-contained page must have and must not have."""
+
+    def __init__(self):
+        super().__init__()
+        self.frames, self.buttons, self.external, self.svgs = 0, [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div" and attrs.get("class") == "frame":
+            self.frames += 1
+        if tag == "button":
+            self.buttons.append(attrs["id"])
+        if tag == "svg":
+            self.svgs += 1
+        for key in ("src", "href"):
+            if attrs.get(key, "").startswith(("http", "//")) and tag in ("script", "link", "img"):
+                self.external.append(attrs[key])
+
+
+@needs_dot
+def test_the_html_page_is_self_contained_with_buttons(tmp_path):
+    o, _ = tanh_neuron()
+    frames = backward_frames(o)
+    path = save_html(frames, tmp_path / "steps.html", title="The tanh neuron")
+    page = path.read_text(encoding="utf-8")
+    parts = _PageParts()
+    parts.feed(page)
+    assert parts.frames == parts.svgs == len(frames)
+    assert parts.buttons == ["previous", "play", "next"]
+    assert parts.external == []
+    assert "<title>The tanh neuron</title>" in page
+    assert 'max="5"' in page
+    assert "n.grad += (1 - o.data²) × o.grad" in page
+    assert html_page(frames, title="a<b").count("a&lt;b") == 2
+
+
+@needs_dot
+def test_the_gif_has_one_picture_per_frame(tmp_path):
+    image = pytest.importorskip("PIL.Image")
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = a * b + a
+    out.label = "out"
+    path = save_gif(out, tmp_path / "steps.gif", duration=700)
+    with image.open(path) as gif:
+        assert gif.n_frames == 1 + 2  # forward; +, *
+        assert gif.info["duration"] == 700 and gif.info["loop"] == 0
+    assert (a.grad, b.grad) == (-3.0 + 1.0, 2.0)  # d(ab + a)/da = b + 1, d/db = a
+
+
+def test_exports_refuse_what_is_not_frames():
+    with pytest.raises(TypeError, match="list of Frames"):
+        html_page([1, 2])
+
+
+@needs_dot
+def test_the_widget_steps_forward_and_back():
+    pytest.importorskip("ipywidgets")
+    o, _ = tanh_neuron()
+    box = stepper_widget(o)
+    controls, picture, text = box.children
+    previous, play, following, slider = controls.children
+    assert slider.max == play.max == 5
+    assert "Forward pass done" in text.value
+    following.click()
+    following.click()
+    assert slider.value == 2
+    assert picture.value == box.frames[2].svg()
+    assert "n.grad = dL/dn" in text.value
+    previous.click()
+    assert slider.value == 1 and "o.grad = dL/do" in text.value
+    slider.value = 5
+    following.click()
+    assert slider.value == 5  # stays on the last frame
+    assert "step 1" not in picture.value  # the text sits under the graph, not in it
