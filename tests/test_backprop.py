@@ -151,7 +151,7 @@ def test_large_values_neither_overflow_nor_fail_the_tolerance():
     for neuron in mlp.layers[0].neurons:
         neuron.w[0].data *= 1e6  # |z^(1)| of millions: sigmoid saturates
     mlp.layers[1].neurons[0].b.data = 1e3  # logits of a thousand
-    with np.errstate(all="raise"):
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
         report = check_backprop(mlp, [[3.0, -1.0], [-3.0, 2.0]], [1, 0])
     assert report.ok, str(report)
     assert abs(report.get("z", 1).equation).max() > 1e6
