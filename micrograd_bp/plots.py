@@ -1,0 +1,97 @@
+"""Pictures of training: loss and accuracy curves, and a 2-D decision boundary.
+
+Needs matplotlib (``pip install 'micrograd_bp[plots]'``), imported only when a
+function here is called.  Every function returns a matplotlib ``Figure``: in
+Jupyter it shows inline when it is the last expression of a cell; in a script
+(also without a display) save it with ``fig.savefig("name.png")``.
+"""
+
+from ._optional import require
+from .train import _class_index, predict
+
+
+def _pyplot():
+    return require("matplotlib.pyplot", "plots", "plotting")
+
+
+def _new_figure(ncols=1, width=5.0):
+    """A new Figure and its axes, not kept open by pyplot.
+
+    Why close it: pyplot keeps every figure it makes until closed, and Jupyter
+    would then show it twice (once by pyplot, once as the returned value).
+    """
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, 4.0), squeeze=False)
+    plt.close(fig)
+    return fig, list(axes[0])
+
+
+def plot_history(history, title="training"):
+    """The loss per epoch and, for a classifier, the accuracy per epoch.
+
+    ``history`` is what :func:`micrograd_bp.train.fit` returned.
+    """
+    if not len(history):
+        raise ValueError("plot_history: the history has no epochs to plot")
+    has_accuracy = any(a is not None for a in history.accuracy)
+    fig, axes = _new_figure(ncols=2 if has_accuracy else 1)
+    epochs = list(range(1, len(history) + 1))
+    axes[0].plot(epochs, history.loss, color="tab:blue")
+    axes[0].set(xlabel="epoch", ylabel="loss", title="loss")
+    axes[0].set_yscale("log" if min(history.loss) > 0 else "linear")
+    if has_accuracy:
+        axes[1].plot(epochs, [100 * a for a in history.accuracy], color="tab:green")
+        axes[1].set(xlabel="epoch", ylabel="accuracy (%)", title="training accuracy",
+                    ylim=(0, 101))
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def decision_grid(model, X, resolution=60, margin=0.5):
+    """The model's predicted class on a grid over the data (for a boundary plot).
+
+    Returns (x1s, x2s, classes): the grid's coordinates along each axis, from the
+    data's smallest value - margin to its largest + margin, and classes[r][c], the
+    class predicted at the point (x1s[c], x2s[r]).
+    """
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"decision_grid: resolution must be a whole number >= 2, got {resolution!r}")
+    if not X or any(len(x) != 2 for x in X):
+        raise ValueError("decision_grid needs a non-empty list of 2-D points [x1, x2]")
+    axes = []
+    for d in (0, 1):
+        low, high = min(x[d] for x in X) - margin, max(x[d] for x in X) + margin
+        step = (high - low) / (resolution - 1)
+        axes.append([low + i * step for i in range(resolution)])
+    x1s, x2s = axes
+    flat = predict(model, [[a, b] for b in x2s for a in x1s])
+    classes = [flat[r * resolution:(r + 1) * resolution] for r in range(resolution)]
+    return x1s, x2s, classes
+
+
+def plot_decision_boundary(model, X, y, resolution=60, title="decision boundary", ax=None):
+    """The regions where the model predicts each class, with the data points on top.
+
+    Labels may be class indices 0..K-1 or the hinge loss's -1/+1.  Pass ``ax`` to
+    draw into an existing matplotlib Axes (its Figure is returned).
+    """
+    if len(X) != len(y):
+        raise ValueError(f"plot_decision_boundary: {len(X)} points but {len(y)} labels")
+    x1s, x2s, classes = decision_grid(model, X, resolution)
+    labels = [_class_index(t) for t in y]
+    k = max(max(labels), max(max(row) for row in classes)) + 1
+    if ax is None:
+        fig, (ax,) = _new_figure(width=5.0)
+    else:
+        fig = ax.figure
+    colors = _pyplot().get_cmap("tab10").colors[:k]
+    cmap = require("matplotlib.colors", "plots", "plotting").ListedColormap(colors)
+    levels = [c - 0.5 for c in range(k + 1)]
+    ax.contourf(x1s, x2s, classes, levels=levels, cmap=cmap, alpha=0.3)
+    ax.scatter([x[0] for x in X], [x[1] for x in X], c=labels, cmap=cmap, vmin=-0.5,
+               vmax=k - 0.5, s=25, edgecolors="black", linewidths=0.5)
+    ax.set(xlabel="x[0]", ylabel="x[1]", title=title,
+           xlim=(x1s[0], x1s[-1]), ylim=(x2s[0], x2s[-1]))
+    fig.tight_layout()
+    return fig
