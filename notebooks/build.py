@@ -1105,12 +1105,200 @@ def minibatches():
     ]
 
 
+# --- 5. symbolic -------------------------------------------------------------------
+
+def symbolic():
+    return [
+        md(r"""
+        # 5. The chain rule over symbols: the engine derives the document's δ's
+
+        `backward()` knows one **local derivative rule** per operation, in a table
+        (`micrograd_bp.rules`), and applies `child.grad += local * node.grad` once
+        per edge. Each rule is written with plain arithmetic and a small maths
+        namespace `m` (for `cos`, `log`, the step function of ReLU). During
+        `backward()`, `m` works on floats and the rules produce numbers.
+
+        Hand the *same* rules sympy's functions, and feed them symbols instead of
+        numbers, and they produce **formulas**. In this notebook the engine's rules,
+        unchanged, derive the document's equations:
+
+        * Step 2: $\delta^{(L)} = h - t$ for softmax with cross-entropy,
+        * Step 3: $\delta^{(l)} = (W^{(l+1)})^T \delta^{(l+1)} \odot \sigma'(z^{(l)})$,
+        * Step 4: $\partial L/\partial W^{(l)} = \delta^{(l)} (h^{(l-1)})^T$, $\;\partial L/\partial b^{(l)} = \delta^{(l)}$.
+
+        This needs sympy (`pip install 'micrograd_bp[symbolic]'`).
+        """),
+        code(r"""
+        import inspect
+
+        import sympy as sp
+
+        from micrograd_bp import Value, rules
+        from micrograd_bp.symbolic import (derive_hidden_delta, derive_softmax_cross_entropy,
+                                           derive_weight_gradient, mirror)
+
+        print(inspect.getsource(rules.mul))
+        print(inspect.getsource(rules.tanh))
+        print(inspect.getsource(rules.relu))
+        """),
+        md(r"""
+        ## Notebook 1's expression, over symbols
+
+        Build $L = (a b + c) f$ with the engine, as in notebook 1. `mirror` makes a
+        twin of its graph in which the leaves are sympy symbols, and
+        `graph.backward({L: 1})` runs `backward()`'s walk with the rules table over
+        those symbols: seeded with $\partial L/\partial L = 1$, every twin ends with a
+        formula for its grad.
+        """),
+        code(r"""
+        a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
+        L = (a * b + c) * f
+
+        symbols = {name: sp.Symbol(name, real=True) for name in "abcf"}
+        graph = mirror([L], symbols)
+        graph.backward({L: 1})
+
+        for leaf in (a, b, c, f):
+            formula = graph.node(leaf).grad
+            at_our_numbers = formula.subs({symbols[k]: v for k, v in zip("abcf", (2, -3, 10, -2))})
+            print(f"dL/d{leaf.label} = {formula}   which at a=2, b=-3, c=10, f=-2 is {at_our_numbers}")
+        """),
+        md(r"""
+        These are the derivatives you worked out by hand in notebook 1
+        ($\partial L/\partial a = b f = 6$, ...), now produced by the engine's own
+        rules.
+
+        ## A tanh neuron
+
+        For $h = \tanh(w_1 x_1 + w_2 x_2 + b)$ the tanh rule says
+        $\partial h/\partial z = 1 - h^2$. Over symbols it gives the familiar formula,
+        and sympy's *own* differentiation (which knows nothing of our rules) agrees:
+        """),
+        code(r"""
+        x1, x2, w1, w2, bias = (Value(0.0, label=name) for name in ("x1", "x2", "w1", "w2", "b"))
+        h = (w1 * x1 + w2 * x2 + bias).tanh()
+
+        s = {name: sp.Symbol(name, real=True) for name in ("x1", "x2", "w1", "w2", "b")}
+        graph = mirror([h], s)
+        graph.backward({h: 1})
+
+        rules_dh_dw1 = graph.node(w1).grad
+        sympy_dh_dw1 = sp.diff(sp.tanh(s["w1"] * s["x1"] + s["w2"] * s["x2"] + s["b"]), s["w1"])
+        print("the rules:     dh/dw1 =", rules_dh_dw1)
+        print("sympy.diff:    dh/dw1 =", sympy_dh_dw1)
+        print("difference simplifies to", sp.simplify(rules_dh_dw1 - sympy_dh_dw1))
+        """),
+        md(r"""
+        ## Step 2: $\delta^{(L)} = h - t$ for softmax with cross-entropy
+
+        `derive_softmax_cross_entropy(K)` builds $L = -\sum_k t_k \log h_k$ with
+        $h = \operatorname{softmax}(z)$ from the engine's own operations
+        (`losses.softmax`: exponentials, a sum, divisions, logs) for $K$ symbolic
+        logits $z_k$, and runs the rules over it. What the rules produce looks
+        nothing like $h_k - t_k$: it is the raw chain rule, one factor per node. But
+        once $h_k = e^{z_k} / \sum_j e^{z_j}$ is put in and the targets sum to 1
+        (a one-hot $t$ does), sympy simplifies the difference to 0:
+        """),
+        code(r"""
+        step2 = derive_softmax_cross_entropy(K=3)
+        step2
+        """),
+        md(r"""
+        The condition $\sum_k t_k = 1$ matters: without it, the derivative is
+        $h_k \sum_j t_j - t_k$. Cross-entropy against a probability vector is what
+        makes the clean $h - t$.
+
+        ## Step 3: the hidden layer's δ
+
+        `derive_hidden_delta(activation)` builds two layers with the engine: layer 1
+        with the activation $\sigma$, layer 2 linear. Whatever comes after layer 2
+        (the loss, more layers) is summed up by its error signals: the walk is
+        seeded with $\partial L/\partial z^{(2)}_k = \delta^{(2)}_k$, symbols, and
+        the rules carry them down to $z^{(1)}$. For ReLU the rules' derivative is a
+        step function; for tanh it is $1 - h^2$; sympy checks each against
+        $\sum_k W^{(2)}_{kj}\, \delta^{(2)}_k\, \sigma'(z^{(1)}_j)$ with its own
+        $\sigma'$:
+        """),
+        code(r"""
+        step3_relu = derive_hidden_delta("relu")
+        step3_relu
+        """),
+        code(r"""
+        step3_tanh = derive_hidden_delta("tanh")
+        step3_tanh
+        """),
+        md(r"""
+        The sum over $k$ is the transpose in $(W^{(2)})^T \delta^{(2)}$: unit $j$ of
+        layer 1 feeds every unit $k$ of layer 2 through the weight $W^{(2)}_{kj}$,
+        and the chain rule adds one term per path.
+
+        ## Step 4: the gradients of the weights and biases
+
+        Finally, with $\delta^{(l)}_j$ standing for whatever the rules left in the
+        node $z^{(l)}_j$, every weight's grad is $\delta^{(l)}_j h^{(l-1)}_i$ and every
+        bias's grad is $\delta^{(l)}_j$, in both layers:
+        """),
+        code(r"""
+        step4 = derive_weight_gradient("tanh")
+        step4
+        """),
+        md(r"""
+        ## Checking this notebook's numbers
+
+        Every derivation must hold, and the rules' formulas must agree with
+        sympy's own differentiation of the same functions written directly in
+        sympy, which uses none of the engine's rules. The symbolic derivatives at
+        notebook 1's numbers must be the numbers `backward()` gives.
+        """),
+        code(r"""
+        assert step2.holds and step3_relu.holds and step3_tanh.holds and step4.holds
+        assert derive_hidden_delta("sigmoid").holds and derive_weight_gradient("relu").holds
+
+        # Step 2 with sympy.diff: L = -sum_k t_k log softmax(z)_k, one-hot-like t (sum 1)
+        K = 3
+        z = sp.symbols("z0:3", real=True)
+        t = sp.symbols("t0:3", real=True)
+        softmax = [sp.exp(zk) / sum(sp.exp(zj) for zj in z) for zk in z]
+        L_sym = -sum(tk * sp.log(hk) for tk, hk in zip(t, softmax))
+        for k in range(K):
+            difference = sp.diff(L_sym, z[k]) - (softmax[k] - t[k])
+            assert sp.simplify(difference.subs(t[2], 1 - t[0] - t[1])) == 0
+            # and without sum_k t_k = 1 it is h_k sum_j t_j - t_k, as said above
+            assert sp.simplify(sp.diff(L_sym, z[k]) - (softmax[k] * sum(t) - t[k])) == 0
+
+        # the rules' dL/dz_k (before any substitution) equals sympy.diff's
+        for k, line in enumerate(step2.lines):
+            rules_grad = line.engine.subs({sp.Symbol(f"z_{{{j}}}", real=True): z[j] for j in range(K)})
+            rules_grad = rules_grad.subs({sp.Symbol(f"t_{{{j}}}", real=True): t[j] for j in range(K)})
+            assert sp.simplify(rules_grad - sp.diff(L_sym, z[k])) == 0, k
+
+        # the tanh neuron: every parameter, rules vs sympy.diff
+        graph = mirror([h], s)
+        graph.backward({h: 1})
+        h_sym = sp.tanh(s["w1"] * s["x1"] + s["w2"] * s["x2"] + s["b"])
+        for leaf in (x1, x2, w1, w2, bias):
+            assert sp.simplify(graph.node(leaf).grad - sp.diff(h_sym, s[leaf.label])) == 0, leaf.label
+
+        # notebook 1's numbers: the formulas, evaluated, equal backward()'s grads
+        graph = mirror([L], symbols)
+        graph.backward({L: 1})
+        L.backward()
+        at = {symbols["a"]: 2, symbols["b"]: -3, symbols["c"]: 10, symbols["f"]: -2}
+        for leaf in (a, b, c, f):
+            assert float(graph.node(leaf).grad.subs(at)) == leaf.grad, leaf.label
+        assert (a.grad, b.grad, c.grad, f.grad) == (6.0, -4.0, -2.0, 4.0)   # b f, a f, f, a b + c
+        print("all checks passed")
+        """),
+    ]
+
+
 # name of the notebook file -> the function that returns its cells, in reading order
 NOTEBOOKS = {
     "01_chain_rule.ipynb": chain_rule,
     "02_neuron_step_by_step.ipynb": neuron_steps,
     "03_mlp_step_by_step.ipynb": mlp_steps,
     "04_minibatches.ipynb": minibatches,
+    "05_symbolic_deltas.ipynb": symbolic,
 }
 
 
