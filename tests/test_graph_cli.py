@@ -1,0 +1,137 @@
+"""``micrograd-bp graph``: the built-in examples, --expr read safely, the output files."""
+
+import math
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+pytest.importorskip("graphviz")
+
+from micrograd_bp.cli import main  # noqa: E402
+from micrograd_bp.commands.graph import evaluate, parse_variables  # noqa: E402
+from micrograd_bp.draw import dot_installed  # noqa: E402
+
+needs_dot = pytest.mark.skipif(not dot_installed(), reason="Graphviz's dot program is not installed")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(path, kind="node"):
+    """{title: visible text} of every <g class=kind> in an SVG file."""
+    root = ET.parse(path).getroot()
+    return {g.find(f"{SVG}title").text:
+            " ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))
+            for g in root.iter(f"{SVG}g") if g.get("class") == kind}
+
+
+@needs_dot
+def test_the_lecture_neuron(tmp_path, capsys):
+    out = tmp_path / "neuron.svg"
+    assert main(["graph", "--example", "neuron", "--out", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    texts = {t.split(" data ")[0]: t for t in svg_texts(out).values() if " data " in t}
+    n = 2.0 * -3.0 + 0.0 * 1.0 + 6.8813735870195432
+    dn = 1 - math.tanh(n) ** 2
+    assert texts["o"] == f"o data {math.tanh(n):.4f} grad 1.0000"
+    assert texts["n"] == f"n data {n:.4f} grad {dn:.4f}"
+    assert texts["x1*w1 + x2*w2"] == f"x1*w1 + x2*w2 data -6.0000 grad {dn:.4f}"
+    assert texts["w1"] == f"w1 data -3.0000 grad {2.0 * dn:.4f}"
+
+
+@needs_dot
+def test_the_mlp_example_in_both_views(tmp_path):
+    scalar, neurons = tmp_path / "mlp.svg", tmp_path / "neurons.svg"
+    assert main(["graph", "--example", "mlp", "--out", str(scalar)]) == 0
+    clusters = svg_texts(scalar, "cluster")
+    assert clusters["cluster_layer1"] == "layer 1" and clusters["cluster_layer2"] == "layer 2"
+    assert len([c for c in clusters if "_neuron" in c]) == 3 + 2
+    assert sum("δ" in t for t in svg_texts(scalar).values()) == 5  # one δ per z node
+    assert main(["graph", "--example", "mlp", "--view", "neuron", "--out", str(neurons)]) == 0
+    nodes = svg_texts(neurons)
+    assert {"n1_0", "n1_1", "n1_2", "n2_0", "n2_1", "root"} <= set(nodes)
+
+
+@needs_dot
+def test_the_output_formats(tmp_path):
+    png, pdf = tmp_path / "g.png", tmp_path / "g.pdf"
+    assert main(["graph", "--format", "png", "--out", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["graph", "--format", "pdf", "--out", str(pdf)]) == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+@needs_dot
+def test_an_expression_over_named_variables(tmp_path):
+    out = tmp_path / "e.svg"
+    code = main(["graph", "--expr", "a*b + c", "--var", "a=2", "--var", "b=-3",
+                 "--var", "c=10", "--out", str(out)])
+    assert code == 0
+    texts = {t.split(" data ")[0]: t for t in svg_texts(out).values() if " data " in t}
+    # L = ab + c = 4; dL/da = b, dL/db = a, dL/dc = 1
+    assert texts["L"] == "L data 4.0000 grad 1.0000"
+    assert texts["a"] == "a data 2.0000 grad -3.0000"
+    assert texts["b"] == "b data -3.0000 grad 2.0000"
+    assert texts["c"] == "c data 10.0000 grad 1.0000"
+
+
+def test_expressions_are_evaluated_without_eval():
+    v = parse_variables(["x=0.5", "y = 2"])
+    out = evaluate("-exp(x) * y ** 2 / sigmoid(y) + relu(x) - log(y) + sin(x) * cos(x) + tanh(1)", v)
+    s = 1 / (1 + math.exp(-2.0))
+    expected = (-math.exp(0.5) * 4 / s + 0.5 - math.log(2) + math.sin(0.5) * math.cos(0.5)
+                + math.tanh(1))
+    assert out.data == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("expression", [
+    "__import__('os').system('touch PWNED')",
+    "a.__class__", "a[0]", "(lambda: 1)()", "abs(a)", "exp(a, a)", "exp(x=a)",
+    "'text'", "True", "a if a else a", "[a]", "a @ a", "a // a", "a < a",
+])
+def test_anything_else_in_an_expression_is_refused(expression, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["graph", "--expr", expression, "--var", "a=1"]) == 2
+    assert "not allowed" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # nothing ran, nothing was written
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--expr", "a + c", "--var", "a=1"], "add --var c=..."),
+    (["--expr", "a +", "--var", "a=1"], "not a valid expression"),
+    (["--expr", "a", "--var", "a"], "NAME=VALUE"),
+    (["--expr", "a", "--var", "a=two"], "'two' is not a number"),
+    (["--expr", "exp(a)", "--var", "exp=1"], "function name"),
+    (["--expr", "log(a)", "--var", "a=-1"], "log is only defined for positive numbers"),
+    (["--expr", "1 / (a - a)", "--var", "a=1"], "division by zero"),
+    (["--example", "neuron", "--var", "a=1"], "--var only goes with --expr"),
+    (["--example", "mlp", "--max-nodes", "10"], "view='neuron'"),
+    (["--example", "neuron", "--view", "neuron"], "needs a graph built by an MLP"),
+])
+def test_mistakes_get_a_clear_message(arguments, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["graph"] + arguments) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_without_dot_the_dot_source_is_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot program on PATH
+    out = tmp_path / "g.svg"
+    assert main(["graph", "--out", str(out)]) == 1
+    assert "apt-get install graphviz" in capsys.readouterr().err
+    assert not out.exists()
+    assert (tmp_path / "g.svg.gv").read_text(encoding="utf-8").startswith("digraph")
+
+
+@needs_dot
+def test_explain_prints_the_backward_steps(tmp_path, capsys):
+    assert main(["graph", "--explain", "--out", str(tmp_path / "g.svg")]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("o.grad = dL/do = 1.0   (o = tanh(n))")
+    assert "w1.grad += x1.data × x1*w1.grad = 2.0 × 0.5 = 1.0" in printed
+
+
+def test_the_module_entry_point_shows_help():
+    result = subprocess.run([sys.executable, "-m", "micrograd_bp", "graph", "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "--expr" in result.stdout and "--view" in result.stdout
