@@ -35,6 +35,10 @@ class FloatMath:
     def is_zero(x):
         return x == 0
 
+    @staticmethod
+    def is_positive(x):
+        return x > 0
+
 
 FLOAT_MATH = FloatMath()
 
@@ -81,7 +85,7 @@ def pow(out, m):
             f"the derivative of x ** {b} at x = 0 is infinite: "
             f"d/dx x**{b} = {b} * x**({b} - 1) divides by zero"
         )
-    d_exponent = out.data * m.log(a) if a > 0 else 0.0
+    d_exponent = out.data * m.log(a) if m.is_positive(a) else 0.0
     return (b * a ** (b - 1), d_exponent)
 
 

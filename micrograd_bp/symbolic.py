@@ -50,6 +50,11 @@ class SympyMath:
     def is_zero(x):
         return _sympy().S(x).is_zero is True
 
+    @staticmethod
+    def is_positive(x):
+        """Unless x is known to be <= 0: a Value exponent needs a positive base."""
+        return _sympy().S(x).is_positive is not False
+
 
 def _forward_table(sp):
     """op -> how the node's value follows from its children's values (symbolically)."""

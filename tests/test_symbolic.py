@@ -110,6 +110,18 @@ def test_mirror_runs_the_chain_rule_over_any_engine_graph():
     assert sp.simplify(graph.node(b).grad - sp.diff(expected, y)) == 0
 
 
+def test_powers_run_over_symbols():
+    """The pow rule, d(a**b)/da = b a**(b-1) and d(a**b)/db = a**b ln a, on symbols."""
+    a, b, t = Value(2.0, label="a"), Value(3.0, label="b"), Value(1.0, label="t")
+    out = (a - t) ** 2 + a ** b
+    x, y, s = sp.symbols("x y s", real=True)
+    graph = mirror([out], {"a": x, "b": y, "t": s})
+    graph.backward({out: 1})
+    expected = (x - s) ** 2 + x ** y
+    for leaf, symbol in ((a, x), (b, y), (t, s)):
+        assert sp.simplify(graph.node(leaf).grad - sp.diff(expected, symbol)) == 0, leaf.label
+
+
 def test_bad_sizes_are_refused():
     with pytest.raises(ValueError, match="K .* must be a whole number >= 2, got 1"):
         derive_softmax_cross_entropy(K=1)
