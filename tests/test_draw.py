@@ -7,15 +7,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from micrograd_bp import MLP, Value, draw
+from micrograd_bp.commands.graph import neuron_example
+from micrograd_bp.draw import DotNotFoundError, dot_installed, draw_graph, notation, parse_label
+from micrograd_bp.losses import mse
+
 pytest.importorskip("graphviz")
-
-from micrograd_bp import MLP, Value  # noqa: E402
-from micrograd_bp import draw  # noqa: E402
-from micrograd_bp.draw import (  # noqa: E402
-    DotNotFoundError, dot_installed, draw_graph, notation, parse_label,
-)
-from micrograd_bp.losses import mse  # noqa: E402
-
 needs_dot = pytest.mark.skipif(not dot_installed(), reason="Graphviz's dot program is not installed")
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -33,13 +30,7 @@ def svg_groups(graph, kind):
 
 def tanh_neuron():
     """micrograd's lecture neuron, o = tanh(x1*w1 + x2*w2 + b), after backward()."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    o = neuron_example()
     o.backward()
     return o
 

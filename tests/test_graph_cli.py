@@ -7,12 +7,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from micrograd_bp.cli import main
+from micrograd_bp.commands.graph import evaluate, parse_variables
+from micrograd_bp.draw import dot_installed
+
 pytest.importorskip("graphviz")
-
-from micrograd_bp.cli import main  # noqa: E402
-from micrograd_bp.commands.graph import evaluate, parse_variables  # noqa: E402
-from micrograd_bp.draw import dot_installed  # noqa: E402
-
 needs_dot = pytest.mark.skipif(not dot_installed(), reason="Graphviz's dot program is not installed")
 SVG = "{http://www.w3.org/2000/svg}"
 

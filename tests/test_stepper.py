@@ -6,20 +6,15 @@ import random
 import pytest
 
 from micrograd_bp import MLP, Value, topological_order
+from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.losses import mse
 from micrograd_bp.stepper import backward_steps, delta_name, explain_backward
 
 
 def tanh_neuron():
-    """The neuron of micrograd's lecture: o = tanh(x1*w1 + x2*w2 + b)."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o, dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, n=n)
+    """micrograd's lecture neuron o = tanh(x1*w1 + x2*w2 + b), and its nodes by label."""
+    o = neuron_example()
+    return o, {v.label: v for v in topological_order(o)}
 
 
 def random_graph(rng, n_leaves=4, n_ops=12):

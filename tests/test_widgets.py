@@ -6,26 +6,19 @@ from html.parser import HTMLParser
 
 import pytest
 
+from micrograd_bp import MLP, Value, topological_order
+from micrograd_bp.commands.graph import neuron_example
+from micrograd_bp.draw import dot_installed
+from micrograd_bp.widgets import Frame, backward_frames, html_page, save_gif, save_html, stepper_widget
+
 pytest.importorskip("graphviz")
-
-from micrograd_bp import MLP, Value  # noqa: E402
-from micrograd_bp.draw import dot_installed  # noqa: E402
-from micrograd_bp.widgets import (  # noqa: E402
-    Frame, backward_frames, html_page, save_gif, save_html, stepper_widget,
-)
-
 needs_dot = pytest.mark.skipif(not dot_installed(), reason="Graphviz's dot program is not installed")
 
 
 def tanh_neuron():
-    """micrograd's lecture neuron, o = tanh(x1*w1 + x2*w2 + b), before backward()."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    """micrograd's lecture neuron, o = tanh(x1*w1 + x2*w2 + b), before backward; and w1."""
+    o = neuron_example()
+    w1 = next(v for v in topological_order(o) if v.label == "w1")
     return o, w1
 
 
