@@ -300,7 +300,7 @@ class _Numbers:
 
 def _equations(n, loss, np):
     """The checks of Steps 1-4, every value computed from n's recorded numbers."""
-    L, B = n.L, n.B
+    L = n.L
     checks = []
     for l in range(1, L + 1):
         checks += _forward(n, l, np, with_h=not (l == L and loss == "cross_entropy"))
@@ -400,7 +400,8 @@ def _gradients(n, l, delta, np):
                  f"dL/db^({l}) = 1/B sum_i delta_i^({l})")
         latex = (rf"\frac{{\partial L}}{{\partial W^{{({l})}}}} = \frac{{1}}{{B}} \sum_{{i=1}}^{{B}}"
                  rf" \delta_i^{{({l})}} (h_i^{{({l - 1})}})^T",
-                 rf"\frac{{\partial L}}{{\partial b^{{({l})}}}} = \frac{{1}}{{B}} \sum_{{i=1}}^{{B}} \delta_i^{{({l})}}")
+                 rf"\frac{{\partial L}}{{\partial b^{{({l})}}}} = \frac{{1}}{{B}}"
+                 rf" \sum_{{i=1}}^{{B}} \delta_i^{{({l})}}")
         columns = " + ".join(_tex(delta[:, k]) for k in range(B))
         numbers = (rf"\frac{{1}}{{{B}}} {_tex(delta)} {_tex(n.H[l - 1])}^T = {_tex(dW)}",
                    rf"\frac{{1}}{{{B}}} \left( {columns} \right) = {_tex(db)}")

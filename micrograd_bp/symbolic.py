@@ -286,7 +286,7 @@ def _two_layers(activation, n_in, n_hidden, n_out):
     for i in range(n_in):
         sym[f"h0[{i}]"] = sp.Symbol(f"h^{{(0)}}_{{{i}}}", **real)
     for layer in (layer1, layer2):
-        for name, p in layer.named_parameters():
+        for name, _ in layer.named_parameters():
             l, rest = name[1], name[2:].strip("[]").replace(",", "")
             sym[name] = sp.Symbol(f"{name[0]}^{{({l})}}_{{{rest}}}", **real)
     for j in range(n_hidden):  # the hidden unit's output is a named quantity h_j
