@@ -198,17 +198,19 @@ def stepper_widget(frames_or_root, *, interval=1000, **draw_options):
     if not isinstance(frames_or_root, (list, tuple)):
         draw_options.setdefault("caption", False)  # the text is shown under the graph
     frames = _as_frames(frames_or_root, draw_options)
-    svgs = [frame.svg() for frame in frames]
+    svgs = {}  # rendered when first shown: a large graph has many frames
     last = len(frames) - 1
     slider = widgets.IntSlider(value=0, min=0, max=last, description="step")
     play = widgets.Play(value=0, min=0, max=last, interval=interval)
     widgets.jslink((play, "value"), (slider, "value"))
     previous = widgets.Button(description="◀ previous")
     following = widgets.Button(description="next ▶")
-    picture = widgets.HTML(svgs[0])
+    picture = widgets.HTML()
     text = widgets.HTML()
 
     def show(k):
+        if k not in svgs:
+            svgs[k] = frames[k].svg()
         picture.value = svgs[k]
         text.value = f"<pre>{html.escape(frames[k].text)}</pre>"
 
