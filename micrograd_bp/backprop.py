@@ -203,8 +203,13 @@ class BackpropReport:
         batch-mean loss.
         """
         from .draw import draw_graph
+        if not 0 <= sample < self.B:
+            raise IndexError(f"report.draw: sample {sample} is out of range for a batch of {self.B}")
         root = self.loss if self.B == 1 else self.sample_losses[sample]
         kwargs.setdefault("view", "neuron")
+        if self.B > 1:
+            kwargs.setdefault("caption", f"sample i = {sample} of B = {self.B}: each z node holds "
+                                         f"dL/dz_i = delta_i / B, as L is the batch mean")
         return draw_graph(root, **kwargs)
 
 

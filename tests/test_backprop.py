@@ -230,6 +230,9 @@ def test_report_draw_labels_each_z_with_its_delta():
     source = report.draw(sample=1).source
     delta = report.traces[1].z[1][0].grad
     assert "layer 2" in source and f"{delta:.4f}" in source
+    assert "delta_i / B" in source
+    with pytest.raises(IndexError, match="sample 2 is out of range"):
+        report.draw(sample=2)
 
 
 # --- bad input -------------------------------------------------------------------------
