@@ -239,7 +239,10 @@ def check_backprop(mlp, X, T, loss="cross_entropy", tol=1e-9):
         per_sample = [losses.cross_entropy(tr.z[-1], t) for tr, t in zip(traces, T)]
     else:
         per_sample = [losses.mse(tr.h[-1], t) for tr, t in zip(traces, T)]
+    for i, L_i in enumerate(per_sample):
+        L_i.label = f"L_{i}"
     L_batch = losses.batch_mean(per_sample)
+    L_batch.label = "L"
     L_batch.backward()
     checks = _equations(_Numbers(mlp, traces, T, np), loss, np)
     return BackpropReport(checks, mlp=mlp, traces=traces, sample_losses=per_sample,
