@@ -208,6 +208,8 @@ def test_without_dot_rendering_says_how_to_install_it_and_the_source_stays(monke
         graph.pipe(format="svg")
     with pytest.raises(DotNotFoundError, match="graph.source"):
         graph.render(tmp_path / "g", format="png")
+    with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
+        graph._repr_mimebundle_()  # what Jupyter calls to show the graph
     assert graph.source.startswith("digraph")
 
 
