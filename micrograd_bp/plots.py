@@ -56,7 +56,8 @@ def decision_grid(model, X, resolution=60, margin=0.5):
     class predicted at the point (x1s[c], x2s[r]).
     """
     if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"decision_grid: resolution must be a whole number >= 2, got {resolution!r}")
+        raise ValueError(
+            f"decision_grid: resolution must be a whole number >= 2, got {resolution!r}")
     if not X or any(len(x) != 2 for x in X):
         raise ValueError("decision_grid needs a non-empty list of 2-D points [x1, x2]")
     axes = []

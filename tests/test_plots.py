@@ -114,7 +114,8 @@ def test_plots_work_headless_without_a_display(tmp_path):
         plot_history(h).savefig({str(tmp_path / "h.png")!r})
         print(matplotlib.get_backend())
     """)
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND", "WAYLAND_DISPLAY")}
+    hidden = ("DISPLAY", "MPLBACKEND", "WAYLAND_DISPLAY")
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip().lower() == "agg"
