@@ -5,6 +5,7 @@ to numbers.  Here the *same* rules run over sympy expressions, and sympy confirm
 that what they produce is the document's algebra:
 
 * softmax + cross-entropy:   dL/dz_k = h_k - t_k                 (Step 2)
+* squared error:             dL/dz_k = dL/dh_k * sigma'(z_k)     (Step 2)
 * a hidden unit:             delta_j = sum_k W_kj delta_k sigma'(z_j)   (Step 3)
 * the parameters:            dL/dW_ji = delta_j h_i,  dL/db_j = delta_j  (Step 4)
 
@@ -273,6 +274,45 @@ def derive_softmax_cross_entropy(K=3):
         lines, given_text=r"\sum_k t_k = 1")
 
 
+def derive_output_delta(activation="sigmoid", n_out=2):
+    """Step 2 in general: delta_k = dL/dh_k * sigma'(z_k), for the squared error.
+
+    h_k = sigma(z_k) and L = 1/n sum_k (h_k - t_k)**2 are built by the engine
+    (as ``losses.mse`` computes it, with symbolic targets t_k).  The document's
+    side takes dL/dh_k and sigma'(z_k) from sympy's own differentiation.
+    """
+    sp = _sympy()
+    _check_count(n_out, "n_out", 1)
+    z = [Value(0.0, label=f"z[{k}]") for k in range(n_out)]
+    t = [Value(0.0, label=f"t[{k}]") for k in range(n_out)]
+    h = z if activation == "linear" else [getattr(zk, activation)() for zk in z]
+    for k, hk in enumerate(h):
+        hk.label = hk.label or f"h[{k}]"
+    L = Value.sum([(hk - tk) ** 2 for hk, tk in zip(h, t)]) * (1.0 / n_out)
+    z_sym = [sp.Symbol(f"z_{{{k}}}", real=True) for k in range(n_out)]
+    t_sym = [sp.Symbol(f"t_{{{k}}}", real=True) for k in range(n_out)]
+    h_sym = [sp.Symbol(f"h_{{{k}}}", real=True) for k in range(n_out)]
+    symbols = {f"z[{k}]": z_sym[k] for k in range(n_out)}
+    symbols.update({f"t[{k}]": t_sym[k] for k in range(n_out)})
+    if activation != "linear":  # the outputs are a named quantity h_k
+        symbols.update({f"h[{k}]": h_sym[k] for k in range(n_out)})
+    graph = mirror([L], symbols)
+    graph.backward({L: 1})
+    L_doc = sp.Add(*((hk - tk) ** 2 for hk, tk in zip(h_sym, t_sym))) / n_out
+    lines = []
+    for k in range(n_out):
+        sigma_prime, sigma = _sigma_prime(activation, z_sym[k])
+        lines.append(Line(rf"\delta_{{{k}}} = \frac{{\partial L}}{{\partial z_{{{k}}}}}",
+                          graph.node(z[k]).grad, sp.diff(L_doc, h_sym[k]) * sigma_prime,
+                          {h_sym[k]: sigma}))
+    sigma_text = {"linear": r"\sigma(z) = z"}.get(activation, rf"\sigma = \operatorname{{{activation}}}")
+    return Derivation(
+        f"the output layer's delta, squared error ({activation})",
+        r"\delta_k = \frac{\partial L}{\partial h_k} \odot \sigma'(z_k),"
+        r" \quad L = \frac{1}{n} \sum_k (h_k - t_k)^2",
+        lines, given_text=rf"{sigma_text},\ h_k = \sigma(z_k)")
+
+
 def _two_layers(activation, n_in, n_hidden, n_out):
     """Layer 1 (sigma) and layer 2 (linear), built by the engine, and their symbols."""
     sp = _sympy()
@@ -372,8 +412,9 @@ def derive_weight_gradient(activation="relu", n_in=2, n_hidden=2, n_out=2):
 
 
 def derive_all(activation="relu"):
-    """The three derivations, for a hidden layer with ``activation``."""
+    """Steps 2 (softmax + cross-entropy, and squared error), 3 and 4, for ``activation``."""
     return Derivations([derive_softmax_cross_entropy(),
+                        derive_output_delta(activation),
                         derive_hidden_delta(activation),
                         derive_weight_gradient(activation)])
 

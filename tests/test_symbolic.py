@@ -9,6 +9,7 @@ from micrograd_bp.engine import Value  # noqa: E402
 from micrograd_bp.symbolic import (  # noqa: E402
     derive_all,
     derive_hidden_delta,
+    derive_output_delta,
     derive_softmax_cross_entropy,
     derive_weight_gradient,
     mirror,
@@ -26,6 +27,22 @@ def test_softmax_cross_entropy_gives_h_minus_t():
     first = derivation.lines[0]
     assert first.engine != first.document.subs(first.given)
     assert derivation.holds
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_the_output_delta_for_squared_error_is_dL_dh_times_sigma_prime(activation):
+    derivation = derive_output_delta(activation, n_out=3)
+    for k, line in enumerate(derivation.lines):
+        assert simplifies_to_zero(line.difference)
+        h, t = sp.Symbol(f"h_{{{k}}}", real=True), sp.Symbol(f"t_{{{k}}}", real=True)
+        # the document's side contains dL/dh_k = 2/3 (h_k - t_k), from sympy.diff
+        assert sp.simplify(line.document.subs(h, t)) == 0
+    assert derivation.holds
+
+
+def test_a_wrong_power_rule_breaks_the_squared_error_delta(monkeypatch):
+    monkeypatch.setitem(rules.RULES, "**", lambda out, m: (out.children[0].data, 0))  # d(a**2)/da = a: wrong
+    assert not derive_output_delta("sigmoid").holds
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
@@ -59,13 +76,13 @@ def test_the_parameters_gradients_are_delta_times_input(activation):
 
 def test_the_latex_shows_each_derivation():
     derivations = derive_all("tanh")
-    assert derivations.holds and len(derivations) == 3
+    assert derivations.holds and len(derivations) == 4
     text = derivations.latex()
     assert r"h_{0} - t_{0}" in text
     assert r"\delta^{(1)}_j = \sum_k W^{(2)}_{kj}\, \delta^{(2)}_k\, \sigma'(z^{(1)}_j)" in text
     assert r"\tanh^{2}" in text and r"\checkmark" in text
     assert text.count("{") == text.count("}")
-    assert text.count(r"\begin{aligned}") == text.count(r"\end{aligned}") == 3
+    assert text.count(r"\begin{aligned}") == text.count(r"\end{aligned}") == 4
     assert derivations._repr_latex_().startswith("$$") and derivations._repr_latex_().endswith("$$")
     relu = derive_hidden_delta("relu")._repr_latex_()
     assert relu.count(r"\operatorname{step}") == 4 and r"\theta" not in relu  # 2 units x 2 sides
