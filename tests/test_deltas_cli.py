@@ -81,3 +81,9 @@ def test_runs_as_a_module():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "all 9 equations agree" in done.stdout
+
+
+def test_without_numpy_the_command_says_what_to_install(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now fails
+    assert main(["deltas"]) == 2
+    assert "pip install 'micrograd_bp[equations]'" in capsys.readouterr().err

@@ -144,3 +144,11 @@ def test_bad_sizes_are_refused():
         derive_softmax_cross_entropy(K=1)
     with pytest.raises(ValueError, match="n_hidden must be a whole number >= 1, got 0"):
         derive_hidden_delta("tanh", n_hidden=0)
+
+
+def test_without_sympy_the_error_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sympy", None)  # import sympy now fails
+    with pytest.raises(ImportError, match=r"pip install 'micrograd_bp\[symbolic\]'"):
+        derive_hidden_delta("tanh")
