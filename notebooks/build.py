@@ -36,7 +36,34 @@ def code(text):
 
 
 # Cells that need modules still being written elsewhere: filled in when they land.
-WIDGET_CELLS_2 = []
+WIDGET_CELLS_2 = [
+    md(r"""
+    ## Watching it: frames and a stepper widget
+
+    `backward_frames(L)` draws one picture per step: the node that just passed
+    its grad on is outlined in red, its operands in orange, and the step's
+    arithmetic is written underneath. Frame 0 is the graph after the forward
+    pass; here is frame 4, the step in which $z$ hands $\delta$ to the three
+    products and the bias.
+
+    In Jupyter, `stepper_widget(L)` puts all the frames behind *previous*, *play*
+    and *next* buttons and a slider. (A widget needs a running kernel: a static
+    copy of this notebook cannot show it.) Making the frames runs the
+    backward pass again, so the leaves accumulate once more; the checks at the
+    end zero them first.
+    """),
+    code(r"""
+    from micrograd_bp.widgets import backward_frames, stepper_widget
+
+    if dot_installed():
+        frames = backward_frames(L)
+        print(f"{len(frames)} frames; frame 4 is:")
+        display(frames[4])
+        display(stepper_widget(L))
+    else:
+        print("the frames and the widget need Graphviz's dot program")
+    """),
+]
 GRAPH_CELLS_3 = [
     md(r"""
     ## The graph, with δ on the z nodes
@@ -608,16 +635,16 @@ def neuron_steps():
 
 
         params = [*neuron.w, neuron.b]
+        for p in params:
+            p.grad = 0.0   # the frames and the widget ran the backward pass again
+        L.backward()
         point = [p.data for p in params]
         h_value = math.tanh(sum(w * xi for w, xi in zip(point, [0.5, -1.0, 2.0])) + point[3])
         assert math.isclose(delta, 2 * (h_value - 1.0) * (1 - h_value ** 2), rel_tol=1e-12)
         for i, p in enumerate(params):
             assert math.isclose(p.grad, central_difference(L_float, point, i), rel_tol=1e-6), p.label
 
-        # every step leaves exactly what backward() leaves
-        for p in params:
-            p.grad = 0.0
-        L.backward()
+        # the stepped delta (read from z after the steps) gives backward()'s grads exactly
         assert [p.grad for p in params] == [delta * xi for xi in (0.5, -1.0, 2.0)] + [delta]
         print("all checks passed")
         """),
@@ -1292,6 +1319,240 @@ def symbolic():
     ]
 
 
+# --- 6. training ------------------------------------------------------------------
+
+def training():
+    return [
+        md(r"""
+        # 6. Training: moons, a 3-class spiral, and what the δ's do
+
+        Training repeats the four steps of the earlier notebooks, over and over:
+
+        1. **forward**: run a minibatch of $B$ samples through the network;
+        2. **loss**: average the samples' losses, $L = \frac{1}{B}\sum_i L_i$ (notebook 4);
+        3. **backward**: `L.backward()` fills every parameter's grad (notebooks 1 to 3);
+        4. **step**: move each parameter a little against its gradient,
+           $p \leftarrow p - \eta\, \partial L/\partial p$, then zero the grads.
+
+        `micrograd_bp.train.fit` is that loop, with a progress bar. We train on two
+        small 2-D datasets, look at the loss curves and the decision boundaries, and
+        then look at the error signals $\delta$ before and after training.
+        Everything is seeded, so every run gives the same numbers.
+
+        (The progress bar is a Jupyter widget: it fills up live while you run the
+        notebook. A static copy of the notebook, as on a code-hosting site, shows only
+        its first frame; the line under it sums up the training.)
+        """),
+        code(r"""
+        import math
+
+        from micrograd_bp import MLP
+        from micrograd_bp.datasets import moons, spiral
+        from micrograd_bp.losses import cross_entropy
+        from micrograd_bp.optim import SGD, Adam
+        from micrograd_bp.plots import plot_decision_boundary, plot_history
+        from micrograd_bp.train import accuracy, fit
+        """),
+        md(r"""
+        ## Two moons
+
+        100 points in two interleaved half-moons: no straight line separates them.
+        The network is micrograd's demo network: 2 inputs, two hidden layers of 16
+        ReLU units, and one output, a **score** whose sign is the class. Its loss is
+        micrograd's max-margin (hinge) loss $\max(0, 1 - y \cdot \text{score})$ with
+        labels $y = \pm 1$, plus a small L2 penalty $\alpha \sum_p p^2$. Each epoch is
+        one step on the full batch ($B = 100$), with plain gradient descent.
+        """),
+        code(r"""
+        X, y = moons(n=100, noise=0.1, seed=0)
+        moons_model = MLP(2, [16, 16, 1], activation="relu", seed=1)
+        moons_history = fit(moons_model, X, y, loss="hinge",
+                            optimizer=SGD(moons_model.parameters(), lr=0.2),
+                            epochs=40, alpha=1e-4, seed=0)
+        moons_history
+        """),
+        md(r"""
+        The loss per epoch (on a log scale) and the training accuracy:
+        """),
+        code(r"""
+        plot_history(moons_history, title="two moons, MLP(2, [16, 16, 1]), hinge loss, SGD")
+        """),
+        md(r"""
+        The decision boundary: the class the trained network predicts at every point
+        of the plane, with the data on top.
+        """),
+        code(r"""
+        plot_decision_boundary(moons_model, X, y, title="two moons after 40 epochs")
+        """),
+        md(r"""
+        ## A 3-class spiral
+
+        Three interleaved spiral arms, 50 points each. Now the network has three
+        outputs, the logits $z^{(L)}$, and the loss is softmax with cross-entropy,
+        the document's case, where the output error is $\delta^{(L)} = h^{(L)} - t$.
+        We train on minibatches of $B = 30$ with the Adam optimizer, 40 epochs.
+
+        Before training, we keep a copy of the untrained network's δ's (below).
+        """),
+        code(r"""
+        X, y = spiral(n=150, classes=3, noise=0.2, seed=0)
+        spiral_model = MLP(2, [16, 16, 3], activation="relu", seed=1)
+
+
+        def deltas(model, X, y):
+            '''Every sample's error signals: deltas(...)[l][i] is delta_i^(l), one per unit.
+
+            For each sample on its own: trace the forward pass, backpropagate its
+            cross-entropy, and read the grads of the z nodes.
+            '''
+            found = {l: [] for l in range(1, len(model.layers) + 1)}
+            for x, t in zip(X, y):
+                trace = model.trace(x)
+                cross_entropy(trace.z[-1], t).backward()
+                for l in found:
+                    found[l].append([z.grad for z in trace.z[l]])
+            model.zero_grad()   # those backward() calls also filled the parameters' grads
+            return found
+
+
+        deltas_before = deltas(spiral_model, X, y)
+        accuracy_before = accuracy(spiral_model, X, y)
+
+        spiral_history = fit(spiral_model, X, y, loss="cross_entropy",
+                             optimizer=Adam(spiral_model.parameters(), lr=0.03),
+                             epochs=40, batch_size=30, seed=0)
+        spiral_history
+        """),
+        code(r"""
+        plot_history(spiral_history, title="spiral, MLP(2, [16, 16, 3]), cross-entropy, Adam")
+        """),
+        code(r"""
+        plot_decision_boundary(spiral_model, X, y, title="3-class spiral after 40 epochs")
+        """),
+        md(r"""
+        ## The δ's before and after training
+
+        For softmax with cross-entropy, a sample's output error is
+        $\delta^{(L)} = h^{(L)} - t$: the predicted probabilities minus the one-hot
+        target. Its entry for the true class is $p_{\text{true}} - 1$, and the other
+        entries are the probabilities given to wrong classes.
+
+        **Before training**, the probabilities the network gives have nothing to do
+        with the classes: on average the true class gets about $\frac{1}{3}$, so a
+        typical sample's true-class entry $p_{\text{true}} - 1$ is around
+        $-\frac{2}{3}$. Almost every point has a large $\delta^{(L)}$, and every
+        point pushes on the weights.
+
+        **After training**, a point the network gets right with confidence has
+        $h^{(L)} \approx t$, so $\delta^{(L)} \approx 0$: it no longer contributes
+        to the gradient (Step 4: $\partial L/\partial W = \delta\, h^T$). Only the
+        hard points, near the boundaries, still push. The hidden layers' δ's are
+        built from $\delta^{(L)}$ (Step 3), so they shrink too.
+        """),
+        code(r"""
+        deltas_after = deltas(spiral_model, X, y)
+
+
+        def mean_abs(rows):
+            values = [abs(d) for row in rows for d in row]
+            return sum(values) / len(values)
+
+
+        def mean_true_class_probability(output_deltas, y):
+            "The mean of p_true = delta^(L)[true class] + 1 over the samples."
+            return sum(row[t] + 1 for row, t in zip(output_deltas, y)) / len(y)
+
+
+        L_out = len(spiral_model.layers)
+        print(f"accuracy: {accuracy_before:.0%} before, {accuracy(spiral_model, X, y):.0%} after")
+        print(f"mean probability of the true class: "
+              f"{mean_true_class_probability(deltas_before[L_out], y):.2f} before, "
+              f"{mean_true_class_probability(deltas_after[L_out], y):.2f} after\n")
+        print(f"{'layer l':>8}  {'mean |delta| before':>20}  {'after':>8}")
+        for l in deltas_before:
+            print(f"{l:>8}  {mean_abs(deltas_before[l]):20.4f}  {mean_abs(deltas_after[l]):8.4f}")
+
+        quiet = [max(abs(d) for d in row) < 0.05 for row in deltas_after[L_out]]
+        print(f"\nafter training, {sum(quiet)} of {len(X)} samples have every |delta^(L)_k| < 0.05")
+
+        print("\nfive samples: the output error delta^(L) = h - t")
+        for i in range(5):
+            # (round(d, 3) + 0.0 prints a tiny negative number as +0.000, not -0.000)
+            before = ", ".join(f"{round(d, 3) + 0.0:+.3f}" for d in deltas_before[L_out][i])
+            after = ", ".join(f"{round(d, 3) + 0.0:+.3f}" for d in deltas_after[L_out][i])
+            print(f"  class {y[i]}:  before [{before}]   after [{after}]")
+        """),
+        md(r"""
+        ## Checking this notebook's numbers
+
+        The training loop is checked against numpy, which uses none of the engine:
+        one full-batch gradient-descent step done by `fit` must move every parameter
+        exactly as $p - \eta\, \partial L / \partial p$ with the gradient from the
+        document's equations (Steps 1 to 4, with the $\frac{1}{B}$ average), and the
+        loss `fit` records must be numpy's. The δ's printed above must be numpy's
+        $\operatorname{softmax}(z^{(L)}) - t$, and the trained networks must classify
+        the training points well.
+        """),
+        code(r"""
+        import numpy as np
+
+
+        def numpy_params(model):
+            return [(np.array([[w.data for w in n.w] for n in layer.neurons]),
+                     np.array([n.b.data for n in layer.neurons])) for layer in model.layers]
+
+
+        def numpy_loss_and_gradient(params, X, y):
+            '''Softmax cross-entropy of a ReLU MLP, averaged over the batch, and its
+            gradient by the document's equations.'''
+            X, T = np.array(X), np.eye(params[-1][0].shape[0])[y]
+            hs, zs = [X], []
+            for l, (W, b) in enumerate(params):
+                zs.append(hs[-1] @ W.T + b)
+                hs.append(np.maximum(zs[-1], 0) if l < len(params) - 1 else zs[-1])
+            z = zs[-1] - zs[-1].max(axis=1, keepdims=True)
+            probabilities = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+            loss = -(T * np.log(probabilities)).sum(axis=1).mean()
+            delta = probabilities - T                                    # Step 2
+            gradient = [None] * len(params)
+            for l in reversed(range(len(params))):
+                W = params[l][0]
+                gradient[l] = (delta.T @ hs[l] / len(X), delta.mean(axis=0))   # Step 4
+                delta = (delta @ W) * (zs[l - 1] > 0) if l else None     # Step 3
+            return loss, gradient, probabilities - T
+
+
+        # one full-batch SGD step by fit, against p - lr * gradient from numpy
+        model = MLP(2, [16, 16, 3], activation="relu", seed=1)
+        start = numpy_params(model)
+        expected_loss, gradient, _ = numpy_loss_and_gradient(start, X, y)
+        history = fit(model, X, y, loss="cross_entropy", optimizer=SGD(model.parameters(), lr=0.5),
+                      epochs=1, progress=False)
+        assert math.isclose(history.loss[0], expected_loss, rel_tol=1e-9)
+        for (W, b), (W0, b0), (dW, db) in zip(numpy_params(model), start, gradient):
+            assert np.allclose(W, W0 - 0.5 * dW, rtol=0, atol=1e-12)
+            assert np.allclose(b, b0 - 0.5 * db, rtol=0, atol=1e-12)
+        assert any(abs(dW).max() > 1e-3 for dW, _ in gradient)   # the step did move
+
+        # the output deltas after training are softmax(z) - t
+        _, _, numpy_delta = numpy_loss_and_gradient(numpy_params(spiral_model), X, y)
+        assert np.allclose(np.array(deltas_after[L_out]), numpy_delta, rtol=1e-9, atol=1e-12)
+        assert np.allclose(np.array(deltas_before[L_out]).sum(axis=1), 0, atol=1e-12)  # sum_k (h_k - t_k) = 0
+
+        # training worked, and it quieted the deltas
+        assert accuracy(moons_model, *moons(n=100, noise=0.1, seed=0)) >= 0.9
+        assert accuracy(spiral_model, X, y) >= 0.9 and accuracy_before < 0.5
+        p_true = np.array([row[t] + 1 for row, t in zip(deltas_before[L_out], y)])
+        assert 0.2 < p_true.mean() < 0.5 and (p_true < 0.6).mean() > 0.6   # as said above
+        assert moons_history.loss[-1] < moons_history.loss[0] / 2
+        assert spiral_history.loss[-1] < spiral_history.loss[0] / 5
+        for l in deltas_before:
+            assert mean_abs(deltas_after[l]) < mean_abs(deltas_before[l]) / 2, l
+        print("all checks passed")
+        """),
+    ]
+
+
 # name of the notebook file -> the function that returns its cells, in reading order
 NOTEBOOKS = {
     "01_chain_rule.ipynb": chain_rule,
@@ -1299,6 +1560,7 @@ NOTEBOOKS = {
     "03_mlp_step_by_step.ipynb": mlp_steps,
     "04_minibatches.ipynb": minibatches,
     "05_symbolic_deltas.ipynb": symbolic,
+    "06_training.ipynb": training,
 }
 
 
