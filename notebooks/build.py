@@ -283,6 +283,7 @@ def chain_rule():
         code(r"""
         import math
 
+
         def g(x, y):
             return (x * y).tanh() + x.exp() / y
 
@@ -1048,7 +1049,7 @@ def minibatches():
         """),
         code(r"""
         mlp.zero_grad()
-        for repeat in range(2):            # two "steps", no zero_grad() in between
+        for _ in range(2):                 # two "steps", no zero_grad() in between
             for x, t in zip(X, T):
                 (cross_entropy(mlp(x), t) * (1 / B)).backward()
         W = mlp.layers[0].neurons[0].w[0]
@@ -1075,6 +1076,7 @@ def minibatches():
         code(r"""
         import numpy as np
 
+
         def weights(layer):
             W = np.array([[w.data for w in neuron.w] for neuron in layer.neurons])
             b = np.array([neuron.b.data for neuron in layer.neurons])
@@ -1084,11 +1086,13 @@ def minibatches():
         W2, b2 = weights(mlp.layers[1])
         Xa, Ta = np.array(X), np.eye(2)[T]          # inputs, one-hot targets
 
+
         def numpy_loss(W1, b1, W2, b2):
             z1 = Xa @ W1.T + b1
             z2 = np.tanh(z1) @ W2.T + b2
             log_h = z2 - np.log(np.exp(z2).sum(axis=1, keepdims=True))
             return -(Ta * log_h).sum(axis=1).mean()
+
 
         # closed form: delta2 = softmax(z2) - t, delta1 = (W2^T delta2) * (1 - tanh(z1)^2)
         z1 = Xa @ W1.T + b1
@@ -1161,8 +1165,7 @@ def symbolic():
         import sympy as sp
 
         from micrograd_bp import Value, rules
-        from micrograd_bp.symbolic import (derive_hidden_delta, derive_softmax_cross_entropy,
-                                           derive_weight_gradient, mirror)
+        from micrograd_bp.symbolic import derive_hidden_delta, derive_softmax_cross_entropy, derive_weight_gradient, mirror
 
         print(inspect.getsource(rules.mul))
         print(inspect.getsource(rules.tanh))
