@@ -1041,6 +1041,20 @@ def minibatches():
                    for j in range(sizes[l])])
         """),
         md(r"""
+        `micrograd_bp.backprop.check_backprop` does Way 3 with numpy for a whole
+        minibatch: it evaluates each of the document's equations from the forward
+        values alone and compares them with the engine's `backward()` on the batch
+        mean. (It zeroes the grads first, and leaves them holding the batch's
+        gradient.)
+        """),
+        code(r"""
+        from micrograd_bp.backprop import check_backprop
+
+        report = check_backprop(mlp, X, T)
+        print(report.table())
+        print(report.verdict())
+        """),
+        md(r"""
         ## Two mistakes that are easy to make
 
         **Forgetting `zero_grad()`.** The grads of the previous step are still in the
@@ -1128,6 +1142,8 @@ def minibatches():
             numeric = (numpy_loss(**up) - numpy_loss(**down)) / (2 * eps)
             assert math.isclose(grad, numeric, rel_tol=1e-5, abs_tol=1e-8), (name, grad, numeric)
 
+        assert report.ok and report.B == B
+
         # the two mistakes: a doubled and a B-times gradient
         assert math.isclose(doubled, 2 * grad_batch[W.label], rel_tol=1e-12)
         assert math.isclose(W.grad, B * grad_batch[W.label], rel_tol=1e-12)
@@ -1165,7 +1181,13 @@ def symbolic():
         import sympy as sp
 
         from micrograd_bp import Value, rules
-        from micrograd_bp.symbolic import derive_hidden_delta, derive_softmax_cross_entropy, derive_weight_gradient, mirror
+        from micrograd_bp.symbolic import (
+            derive_hidden_delta,
+            derive_output_delta,
+            derive_softmax_cross_entropy,
+            derive_weight_gradient,
+            mirror,
+        )
 
         print(inspect.getsource(rules.mul))
         print(inspect.getsource(rules.tanh))
@@ -1238,6 +1260,18 @@ def symbolic():
         $h_k \sum_j t_j - t_k$. Cross-entropy against a probability vector is what
         makes the clean $h - t$.
 
+        The document's *general* Step 2 is
+        $\delta^{(L)} = \frac{\partial L}{\partial h^{(L)}} \odot \sigma'(z^{(L)})$.
+        `derive_output_delta` checks it for the squared error
+        $L = \frac{1}{n}\sum_k (h_k - t_k)^2$ with sigmoid outputs, where the rules'
+        $h(1 - h)$ is $\sigma'(z)$:
+        """),
+        code(r"""
+        step2_general = derive_output_delta("sigmoid")
+        step2_general
+        """),
+        md(r"""
+
         ## Step 3: the hidden layer's δ
 
         `derive_hidden_delta(activation)` builds two layers with the engine: layer 1
@@ -1281,7 +1315,7 @@ def symbolic():
         notebook 1's numbers must be the numbers `backward()` gives.
         """),
         code(r"""
-        assert step2.holds and step3_relu.holds and step3_tanh.holds and step4.holds
+        assert step2.holds and step2_general.holds and step3_relu.holds and step3_tanh.holds and step4.holds
         assert derive_hidden_delta("sigmoid").holds and derive_weight_gradient("relu").holds
 
         # Step 2 with sympy.diff: L = -sum_k t_k log softmax(z)_k, one-hot-like t (sum 1)
