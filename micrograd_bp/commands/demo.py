@@ -19,14 +19,15 @@ import time
 HELP = "train an MLP on a 2-D dataset (micrograd's demo) and write plots and a report"
 
 # One recipe per dataset: the data, the loss, the optimizer and how long to train.
-BINARY = dict(samples=100, loss="hinge", optimizer="sgd", lr=1.0, epochs=100, alpha=1e-4)
+BINARY = dict(samples=100, loss="hinge", optimizer="sgd", epochs=100, alpha=1e-4)
 RECIPES = {
     "moons": dict(BINARY, noise=0.1),
     "circles": dict(BINARY, noise=0.05),
     "xor": dict(BINARY, noise=0.05),
-    "spiral": dict(samples=150, noise=0.2, loss="cross_entropy", optimizer="adam", lr=0.02,
+    "spiral": dict(samples=150, noise=0.2, loss="cross_entropy", optimizer="adam",
                    epochs=100, alpha=0.0),
 }
+DEFAULT_LR = {"sgd": 1.0, "adam": 0.02}
 HIDDEN = [16, 16]
 
 
@@ -82,13 +83,10 @@ def settings(args):
         args.demo_parser.error("--classes only applies to --dataset spiral")
     s = dict(RECIPES[args.dataset], dataset=args.dataset, seed=args.seed)
     s["classes"] = (args.classes or 3) if args.dataset == "spiral" else 2
-    for flag in ("samples", "epochs", "lr", "optimizer"):
+    for flag in ("samples", "epochs", "optimizer"):
         if getattr(args, flag) is not None:
             s[flag] = getattr(args, flag)
-    if args.optimizer == "adam" and args.lr is None:
-        s["lr"] = RECIPES["spiral"]["lr"]
-    if args.optimizer == "sgd" and args.lr is None:
-        s["lr"] = BINARY["lr"]
+    s["lr"] = args.lr if args.lr is not None else DEFAULT_LR[s["optimizer"]]
     if s["samples"] < s["classes"]:
         args.demo_parser.error(f"--samples must be at least the number of classes ({s['classes']})")
     return s
