@@ -51,10 +51,15 @@ class History:
 
 # --- classifying with a model --------------------------------------------------------
 
-def _class_of(output):
-    """The class a model output stands for: the sign of one score, else the argmax."""
+def _threshold(model):
+    """Where one output splits class 0 from class 1: 0.5 for a sigmoid, else 0."""
+    return 0.5 if getattr(model, "output_activation", "linear") == "sigmoid" else 0.0
+
+
+def _class_of(output, threshold=0.0):
+    """The class a model output stands for: one score above the threshold, else argmax."""
     if isinstance(output, Value):
-        return 1 if output.data > 0 else 0
+        return 1 if output.data > threshold else 0
     scores = [v.data for v in output]
     return max(range(len(scores)), key=scores.__getitem__)
 
@@ -68,10 +73,12 @@ def predict(model, X):
     """The predicted class of every point of X.
 
     A model with one output predicts 1 where its score is > 0, else 0 (the sign
-    that micrograd's hinge-loss demo uses); a model with K outputs predicts the
-    index of its largest output (argmax of the logits, as softmax would).
+    that micrograd's hinge-loss demo uses; > 0.5 for an MLP whose output is a
+    sigmoid); a model with K outputs predicts the index of its largest output
+    (argmax of the logits, as softmax would).
     """
-    return [_class_of(model(x)) for x in X]
+    threshold = _threshold(model)
+    return [_class_of(model(x), threshold) for x in X]
 
 
 def accuracy(model, X, y):
@@ -175,7 +182,8 @@ def train_step(model, X, y, batch, loss_fn, optimizer, alpha):
     optimizer.zero_grad()
     L.backward()
     optimizer.step()
-    return L.data, [_class_of(h) for h in outputs]
+    threshold = _threshold(model)
+    return L.data, [_class_of(h, threshold) for h in outputs]
 
 
 def fit(model, X, y, *, loss="hinge", optimizer=None, epochs=100, batch_size=None,

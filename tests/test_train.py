@@ -34,6 +34,13 @@ def test_predict_with_one_output_is_the_sign_of_the_score():
     assert predict(model, [[2.0, 5.0], [-1.0, 5.0], [0.5, -3.0]]) == [1, 0, 1]
 
 
+def test_predict_with_a_sigmoid_output_splits_at_one_half():
+    model = MLP(2, [1], output_activation="sigmoid", seed=0)
+    (neuron,) = model.layers[0].neurons
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, 0.0, 0.0   # h = sigmoid(x1)
+    assert predict(model, [[2.0, 0.0], [-1.0, 0.0], [-0.1, 0.0]]) == [1, 0, 0]
+
+
 def test_predict_with_k_outputs_is_the_argmax():
     model = MLP(2, [3], seed=0)
     W = [[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]     # logits: x1, x2, -x1 - x2
