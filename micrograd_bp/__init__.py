@@ -8,12 +8,28 @@ Build Values, call ``backward()``, and every node holds dL/d(node)::
     >>> L.backward()
     >>> a.grad, b.grad
     (-2.0, 2.0)
+
+The engine (``engine``, ``rules``, ``graph``) and ``nn`` use only the standard
+library.  The other modules import their optional packages (numpy, sympy,
+graphviz, matplotlib, tqdm, ipywidgets) only when called, and say which extra
+to install when one is missing.
 """
 
+from . import datasets, losses, optim
+from .backprop import check_backprop
+from .draw import draw_graph
 from .engine import Value
 from .gradcheck import gradcheck
 from .graph import topological_order
 from .nn import MLP, Layer, Module, Neuron
+from .optim import SGD, Adam
+from .stepper import backward_steps
+from .symbolic import derive_all
+from .train import accuracy, fit, predict
 
-__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "gradcheck", "topological_order"]
+__all__ = [
+    "Value", "Module", "Neuron", "Layer", "MLP", "gradcheck", "topological_order",
+    "SGD", "Adam", "fit", "predict", "accuracy", "datasets", "losses", "optim",
+    "check_backprop", "derive_all", "draw_graph", "backward_steps",
+]
 __version__ = "0.1.0"

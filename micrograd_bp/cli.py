@@ -18,7 +18,7 @@ def build_parser():
         prog="micrograd-bp",
         description="micrograd_bp: a scalar autograd engine for teaching backpropagation.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         module = importlib.import_module(f"micrograd_bp.commands.{name}")
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
@@ -28,14 +28,9 @@ def build_parser():
 
 
 def main(argv=None):
-    """Parse ``argv`` and run the command; ``demo`` when no command is given."""
+    """Parse ``argv`` and run the command; with no command, run ``demo``."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        if argv and argv[0] not in COMMANDS:
-            build_parser().error(f"unknown command {argv[0]!r} (choose from {', '.join(COMMANDS)})")
-        argv = ["demo"]
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["demo", *argv]  # the demo is the main job: its flags work without the word
     args = build_parser().parse_args(argv)
-    if not getattr(args, "run", None):
-        build_parser().print_help()
-        return 0
     return args.run(args) or 0
