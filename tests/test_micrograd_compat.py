@@ -64,7 +64,7 @@ def test_the_lectures_training_loop_runs_and_learns():
     xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
     ys = [1.0, -1.0, -1.0, 1.0]
     losses = []
-    for k in range(30):
+    for _ in range(30):
         ypred = [n(x) for x in xs]
         loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
         for p in n.parameters():
