@@ -11,6 +11,7 @@ node.  A node therefore holds no reference cycle, so Python frees a graph the
 moment its root is dropped, without waiting for the cyclic garbage collector.
 """
 
+import contextlib
 import gc
 import math
 import numbers
@@ -208,21 +209,32 @@ class Value:
         leaves every leaf with twice its gradient and every interior node with
         exactly dL/d(node).
         """
-        # Why pause the cyclic garbage collector: the walk below allocates many
-        # short-lived tuples, and every few hundred allocations the collector would
-        # scan the graph's nodes again, looking for cycles a Value graph never has.
-        collector_was_on = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             order = topological_order(self)
             for node in order:
                 if node.children:
                     node.grad = 0.0
             self.grad += 1.0  # dL/dL = 1 (an interior root was just reset to 0)
             _apply_chain_rule(reversed(order))
-        finally:
-            if collector_was_on:
-                gc.enable()
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector inside a ``with`` block.
+
+    Why it is faster: building or walking a large graph allocates many objects,
+    and every few hundred allocations the collector scans the graph's nodes
+    again, looking for reference cycles that a Value graph never has (its nodes
+    are freed by reference counting the moment the graph is dropped).
+    ``backward()`` and ``fit()`` use it; the collector's previous state is restored.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _apply_chain_rule(nodes):

@@ -199,3 +199,22 @@ def test_numpy_scalars_become_floats():
     np = pytest.importorskip("numpy")
     v = Value(np.float32(1.5)) + np.int64(2)
     assert type(v.data) is float and v.data == 3.5
+
+
+def test_backward_pauses_the_cyclic_collector_and_restores_its_state():
+    import gc
+
+    from micrograd_bp.engine import collector_paused
+    x = Value(1.0)
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    (x * x).backward()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        (x * x).backward()
+        assert not gc.isenabled()  # a collector the user turned off stays off
+    finally:
+        gc.enable()
