@@ -28,6 +28,7 @@ from .graph import topological_order
 # lay it out, and nobody could read it.  One sample through MLP(2, [16, 16, 1])
 # is about a thousand Values.
 MAX_NODES = 300
+EDGE_LABEL_LIMIT = 48  # neuron view: more weights than this are drawn without labels
 
 VIEWS = ("scalar", "neuron")
 
@@ -181,7 +182,7 @@ def _new_digraph(rankdir, caption):
 
 def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
                color_by_grad=False, highlight=(), view="scalar", max_nodes=MAX_NODES,
-               show_ids=False, caption=""):
+               show_ids=False, caption="", edge_labels=None):
     """Draw the computation graph that ends in ``root`` as a ``graphviz.Digraph``.
 
     Parameters
@@ -197,6 +198,10 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
     show_ids : bool       show the id (v0, v1, ...) of unlabelled Values, as the
                           stepper names them
     caption : str         a line of text under the graph
+    edge_labels : bool    neuron view: write each weight (and its grad) on its edge;
+                          None (the default) does so only when there are at most
+                          EDGE_LABEL_LIMIT weights, since more make the drawing
+                          very tall.  Unlabelled edges still show w on hover (SVG).
 
     Raises ValueError for a scalar graph of more than ``max_nodes`` Values: use
     ``view="neuron"`` for an MLP, or raise ``max_nodes``.
@@ -211,7 +216,7 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
                    _highlight_colours(highlight), order)
     g = _new_digraph(rankdir, caption)
     if view == "neuron":
-        _draw_neurons(g, root, order, style)
+        _draw_neurons(g, root, order, style, edge_labels)
         return g
     if len(order) > max_nodes:
         raise ValueError(
@@ -362,7 +367,7 @@ def _neuron_label(l, j, z, h, style):
             f'BGCOLOR="{style.fill(z)}">{"".join(rows)}</TABLE>>')
 
 
-def _draw_neurons(g, root, order, style):
+def _draw_neurons(g, root, order, style, edge_labels=None):
     found = _find_neurons(order)
     neurons = sorted((p[1], p[2]) for p in found if p[0] == "z")
     if not neurons:
@@ -379,18 +384,22 @@ def _draw_neurons(g, root, order, style):
     for l in sorted({l for l, _ in neurons}):
         with g.subgraph(name=f"cluster_layer{l}") as c:
             c.attr(label=f"layer {l}", style="rounded", color="grey40")
-            for _, j in (n for n in neurons if n[0] == l):
+            column = [j for layer, j in neurons if layer == l]
+            for j in column:
                 z, h = found[("z", l, j)], found.get(("h", l, j))
                 c.node(f"n{l}_{j}", _neuron_label(l, j, z, h, style), shape="plaintext")
     weights = sorted(p for p in found if p[0] == "W")
     largest = max((abs(found[p].data) for p in weights), default=0.0) or 1.0
+    if edge_labels is None:
+        edge_labels = len(weights) <= EDGE_LABEL_LIMIT
     for _, l, j, i in weights:
         w = found[("W", l, j, i)]
         source = f"x{i}" if l == 1 else f"n{l - 1}_{i}"
         text = f"w {style.number(w.data)}"
         if style.show_grad:
             text += f"\ngrad {style.number(w.grad)}"
-        g.edge(source, f"n{l}_{j}", label=text, fontsize="9",
+        g.edge(source, f"n{l}_{j}", label=text if edge_labels else "",
+               tooltip=f"{w.label}: {text}".replace("\n", ", "), fontsize="9",
                penwidth=f"{0.5 + 2.5 * abs(w.data) / largest:.2f}",
                color="blue" if w.data >= 0 else "red")
     last = max(l for l, _ in neurons)

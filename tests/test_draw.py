@@ -177,6 +177,18 @@ def test_the_neuron_view_has_one_node_per_neuron_and_weighted_edges():
     assert len([e for e in edges if e != "n2_0->root" and e != "n2_1->root"]) == 3 * 2 + 2 * 3
 
 
+def test_a_large_neuron_view_puts_weights_in_tooltips_not_labels():
+    mlp = MLP(2, [16, 16, 1], seed=0)  # 2*16 + 16*16 + 16 = 304 weights
+    loss = (mlp([0.5, -0.2]) - 1.0) ** 2
+    loss.backward()
+    w = mlp.layers[1].neurons[3].w[5]
+    source = draw_graph(loss, view="neuron").source
+    assert f'label="w {w.data:.4f}' not in source
+    assert f'tooltip="W2[3,5]: w {w.data:.4f}, grad {w.grad:.4f}"' in source
+    labelled = draw_graph(loss, view="neuron", edge_labels=True).source
+    assert f'label="w {w.data:.4f}' in labelled
+
+
 def test_the_neuron_view_needs_one_sample_of_an_mlp():
     with pytest.raises(ValueError, match="needs a graph built by an MLP"):
         draw_graph(tanh_neuron(), view="neuron")
