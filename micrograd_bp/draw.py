@@ -164,6 +164,9 @@ def _digraph_class():
                 except graphviz.ExecutableNotFound as error:
                     raise DotNotFoundError(INSTALL_DOT) from error
 
+            def __repr__(self):  # Jupyter's plain-text view: no memory address
+                return f"<computation graph: {len(self.body)} DOT statements; .source has the DOT text>"
+
         _DIGRAPH_CLASS = Digraph
     return _DIGRAPH_CLASS
 

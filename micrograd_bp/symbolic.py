@@ -216,6 +216,8 @@ class Derivation:
                   for line in self.lines]
         return "\n".join(lines)
 
+    __repr__ = __str__  # the plain-text view in Jupyter: no memory address
+
 
 class Derivations(list):
     """Several derivations, shown one after the other."""
@@ -232,6 +234,8 @@ class Derivations(list):
 
     def __str__(self):
         return "\n".join(str(d) for d in self)
+
+    __repr__ = __str__
 
 
 def _tex(expr):
