@@ -3,7 +3,7 @@
 #
 #   bash run.sh demo [flags]    the main job: python -m micrograd_bp demo [flags]
 #   bash run.sh test [flags]    the whole test suite: python -m pytest [flags]
-#   bash run.sh bench [flags]   the benchmark against micrograd 0.1.0 and PyTorch
+#   bash run.sh bench           the benchmarks against micrograd 0.1.0 and PyTorch
 #
 # It installs Graphviz (and python3-venv where missing) with apt-get, makes a
 # virtual environment in .venv and installs the package into it.  The test job
@@ -43,7 +43,8 @@ case "$job" in
     bench)
         pip_install -e ".[bench]"
         [ "${SKIP_TORCH:-0}" = 1 ] || pip_install "torch==2.13.0"
-        exec "$py" benchmarks/bench_engine.py "$@" ;;
+        "$py" benchmarks/bench_engine.py "$@"
+        exec "$py" benchmarks/bench_training.py "$@" ;;
     *)
         echo "usage: bash run.sh demo|test|bench [flags]" >&2; exit 2 ;;
 esac
