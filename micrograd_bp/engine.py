@@ -197,8 +197,9 @@ class Value:
     def backward(self):
         """Fill every node of this graph with dL/d(node), where L is this node.
 
-        1. List the graph in topological order (children before parents).
-        2. Reset the grads of the interior nodes, and set dL/dL = 1.
+        1. List the graph in topological order (children before parents),
+           resetting the grads of the interior nodes to 0 on the way.
+        2. Set dL/dL = 1.
         3. Walk the list backwards.  Each node passes its grad to its children by
            the chain rule, once per edge:  child.grad += d node/d child * node.grad.
 
@@ -210,10 +211,7 @@ class Value:
         exactly dL/d(node).
         """
         with collector_paused():
-            order = topological_order(self)
-            for node in order:
-                if node.children:
-                    node.grad = 0.0
+            order = topological_order(self, reset_interior_grads=True)
             self.grad += 1.0  # dL/dL = 1 (an interior root was just reset to 0)
             _apply_chain_rule(reversed(order))
 

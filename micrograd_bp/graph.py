@@ -6,7 +6,7 @@ children (a topological order) and walking that list backwards guarantees this.
 """
 
 
-def topological_order(root):
+def topological_order(root, reset_interior_grads=False):
     """Every node reachable from ``root``, children before the nodes that use them.
 
     ``root`` is last.  The walk is an iterative depth-first search with an explicit
@@ -18,6 +18,10 @@ def topological_order(root):
     Why it is fast: instead of a set of visited nodes, each node carries a mark
     (its ``_mark`` slot) set to one of two tokens made fresh for this walk, so no
     hash table of a million entries is built and nothing is allocated per node.
+
+    ``reset_interior_grads=True`` (what backward() asks for) sets the grad of every
+    interior node to 0 as it is listed: the node is in the CPU cache then, which
+    saves backward() a second pass over a large graph.
     """
     opened, done = object(), object()  # this walk's marks
     order = []
@@ -29,6 +33,8 @@ def topological_order(root):
             continue
         if mark is opened:  # second visit: all its children are listed
             node._mark = done
+            if reset_interior_grads:
+                node.grad = 0.0
             order.append(node)
             continue
         if not node.children:  # a leaf: nothing to wait for

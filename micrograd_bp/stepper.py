@@ -151,11 +151,8 @@ def backward_steps(root):
 
 
 def _steps(root):
-    order = topological_order(root)
+    order = topological_order(root, reset_interior_grads=True)  # as backward() does
     name = names(order)
-    for node in order:
-        if node.children:
-            node.grad = 0.0
     root.grad += 1.0  # dL/dL = 1
     index = 0
     for node in reversed(order):
