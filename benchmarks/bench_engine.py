@@ -198,9 +198,9 @@ def moons(n, seed=0):
     return X, y
 
 
-def training_step(model, X, y, k):
+def training_step(model, X, y, k, update=None):
     """micrograd's demo.ipynb step: max-margin loss + L2, backward, SGD update.
-    The same source runs both micrograd and micrograd_bp."""
+    The same source runs micrograd, micrograd_bp and the torch-scalar MLP."""
     scores = list(map(model, X))
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
@@ -208,10 +208,13 @@ def training_step(model, X, y, k):
     total_loss = data_loss + reg_loss
     model.zero_grad()
     total_loss.backward()
-    lr = 1.0 - 0.9 * k / 100
+    (update or sgd_update)(model, lr=1.0 - 0.9 * k / 100)
+    return total_loss.data
+
+
+def sgd_update(model, lr):
     for p in model.parameters():
         p.data -= lr * p.grad
-    return total_loss.data
 
 
 class TorchScalarMLP:
@@ -241,19 +244,10 @@ class TorchScalarMLP:
             p.t.grad = None
 
 
-def torch_training_step(model, X, y, k):
-    scores = list(map(model, X))
-    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
-    data_loss = sum(losses) * (1.0 / len(losses))
-    reg_loss = 1e-4 * sum((p * p for p in model.parameters()))
-    total_loss = data_loss + reg_loss
-    model.zero_grad()
-    total_loss.backward()
-    lr = 1.0 - 0.9 * k / 100
+def torch_sgd_update(model, lr):
     with torch.no_grad():
         for p in model.parameters():
             p.t -= lr * p.t.grad
-    return total_loss.data
 
 
 def time_training(engine, steps, X, y):
@@ -263,7 +257,8 @@ def time_training(engine, steps, X, y):
         random.seed(0)
         model, step = mg_nn.MLP(2, [16, 16, 1]), training_step
     else:
-        model, step = TorchScalarMLP([2, 16, 16, 1]), torch_training_step
+        model = TorchScalarMLP([2, 16, 16, 1])
+        step = lambda *args: training_step(*args, update=torch_sgd_update)
     gc.collect()
     t0 = time.perf_counter()
     for k in range(steps):

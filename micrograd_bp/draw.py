@@ -164,6 +164,12 @@ def _digraph_class():
                 except graphviz.ExecutableNotFound as error:
                     raise DotNotFoundError(INSTALL_DOT) from error
 
+            def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+                """Jupyter's display: the drawing, or the DOT text when dot is missing."""
+                if not dot_installed():
+                    return {"text/plain": f"{INSTALL_DOT}\n\n{self.source}"}
+                return super()._repr_mimebundle_(include, exclude, **kwargs)
+
             def __repr__(self):  # Jupyter's plain-text view: no memory address
                 return f"<computation graph: {len(self.body)} DOT statements; .source has the DOT text>"
 

@@ -76,14 +76,9 @@ GRAPH_CELLS_3 = [
     Follow the δ's from right to left: that is Step 3 on a picture.
     """),
     code(r"""
-    from micrograd_bp.draw import dot_installed, draw_graph
+    from micrograd_bp.draw import draw_graph
 
-    graph = draw_graph(loss, view="neuron")
-    if dot_installed():
-        display(graph)
-    else:
-        print("(Graphviz's dot program is not installed: the graph as DOT text)")
-        print(graph.source)
+    draw_graph(loss, view="neuron")  # without Graphviz's dot, Jupyter shows the DOT text
     """),
 ]
 REPORT_CELLS_3 = [
@@ -135,15 +130,7 @@ def chain_rule():
         """),
         code(r"""
         from micrograd_bp import Value, gradcheck, topological_order
-        from micrograd_bp.draw import dot_installed, draw_graph
-
-
-        def show(graph):
-            "Show a drawing inline, or its DOT text when Graphviz's dot is not installed."
-            if dot_installed():
-                return graph
-            print("(Graphviz's dot program is not installed: the graph as DOT text)")
-            print(graph.source)
+        from micrograd_bp.draw import draw_graph
 
 
         a = Value(2.0, label="a")
@@ -181,7 +168,7 @@ def chain_rule():
         a small circle per operation between its operands and its result.
         """),
         code(r"""
-        show(draw_graph(L, show_grad=False))
+        display(draw_graph(L, show_grad=False))
         """),
         md(r"""
         ## Every derivative by hand
@@ -239,7 +226,7 @@ def chain_rule():
         to left: every grad is the grad to its right times one local derivative.
         """),
         code(r"""
-        show(draw_graph(L))
+        display(draw_graph(L))
         """),
         md(r"""
         The local derivatives come from one table in the engine,
@@ -319,7 +306,7 @@ def chain_rule():
         print("operands of y:", [child.label for child in y.children])
         y.backward()
         print("dy/dx =", x.grad, "  (2x =", 2 * x.data, ")")
-        show(draw_graph(y))
+        display(draw_graph(y))
         """),
         md(r"""
         The same happens whenever an intermediate result is reused. With
@@ -453,14 +440,6 @@ def neuron_steps():
         from micrograd_bp.stepper import backward_steps
 
 
-        def show(graph):
-            "Show a drawing inline, or its DOT text when Graphviz's dot is not installed."
-            if dot_installed():
-                return graph
-            print("(Graphviz's dot program is not installed: the graph as DOT text)")
-            print(graph.source)
-
-
         x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")     # inputs
         w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")    # weights
         b = Value(6.8813735870195432, label="b")                    # bias
@@ -474,7 +453,7 @@ def neuron_steps():
         h = z.tanh()
         h.label = "h"
         print(f"z = {z.data:.4f},  h = tanh(z) = {h.data:.4f}")
-        show(draw_graph(h, show_grad=False))
+        display(draw_graph(h, show_grad=False))
         """),
         md(r"""
         ## Stepping through the backward pass
@@ -525,7 +504,7 @@ def neuron_steps():
         the graph after the walk; every box holds its final grad:
         """),
         code(r"""
-        show(draw_graph(h))
+        display(draw_graph(h))
         """),
         md(r"""
         Running every step leaves exactly the grads `backward()` leaves. To compare,
@@ -585,7 +564,7 @@ def neuron_steps():
             print()
         """),
         code(r"""
-        show(draw_graph(L, show_ids=True))
+        display(draw_graph(L, show_ids=True))
         """),
         md(r"""
         Read the steps from the top: $\partial L / \partial e = 2e$ arrives in two

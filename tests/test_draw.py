@@ -220,8 +220,10 @@ def test_without_dot_rendering_says_how_to_install_it_and_the_source_stays(monke
         graph.pipe(format="svg")
     with pytest.raises(DotNotFoundError, match="graph.source"):
         graph.render(tmp_path / "g", format="png")
-    with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
-        graph._repr_mimebundle_()  # what Jupyter calls to show the graph
+    shown = graph._repr_mimebundle_()  # what Jupyter calls: the DOT text and the hint
+    assert set(shown) == {"text/plain"}
+    assert "apt-get install graphviz" in shown["text/plain"]
+    assert shown["text/plain"].endswith(graph.source)
     assert graph.source.startswith("digraph")
 
 
@@ -230,3 +232,9 @@ def test_without_the_graphviz_package_the_error_names_the_extra(monkeypatch):
     monkeypatch.setattr(draw, "_DIGRAPH_CLASS", None)
     with pytest.raises(ImportError, match=r"micrograd_bp\[graph\]"):
         draw_graph(tanh_neuron())
+
+
+@needs_dot
+def test_jupyter_shows_the_drawing_as_svg():
+    shown = draw_graph(tanh_neuron())._repr_mimebundle_()
+    assert "<svg" in shown["image/svg+xml"]
