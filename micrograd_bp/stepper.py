@@ -8,7 +8,7 @@ after each node has passed its grad on to its children, and tells what happened:
     >>> n = x1 * w1; n.label = "n"
     >>> for step in backward_steps(n):
     ...     print(step)
-    n.grad = dL/dn = 1.0   (n = x1 * w1)
+    n.grad = dL/dn = 1.0   where n = x1 * w1
       x1.grad += w1.data × n.grad = -3.0 × 1.0 = -3.0   (x1.grad: 0.0 -> -3.0)
       w1.grad += x1.data × n.grad = 2.0 × 1.0 = 2.0   (w1.grad: 0.0 -> 2.0)
 
@@ -54,9 +54,15 @@ def _number(x):
 def names(order):
     """{Value: name}: its label, or ``v<k>`` (its position k in ``order``) without one.
 
-    ``draw_graph(..., show_ids=True)`` shows the same ``v<k>`` ids.
+    ``draw_graph(..., show_ids=True)`` shows the same ``v<k>`` ids.  A label that is
+    itself a formula (``x1*w1 + x2*w2``, as micrograd's lecture labels nodes) is put
+    in parentheses, so that ``(x1*w1).grad`` cannot be misread.
     """
-    return {v: v.label or f"v{k}" for k, v in enumerate(order)}
+    return {v: _bracketed(v.label) if v.label else f"v{k}" for k, v in enumerate(order)}
+
+
+def _bracketed(label):
+    return f"({label})" if any(c in label for c in " +-*/") else label
 
 
 def delta_name(value):
@@ -106,13 +112,13 @@ class Step:
         self.terms = tuple(terms)
 
     def headline(self):
-        """``n.grad = dL/dn = 0.5   (n = x1 * w1)``."""
+        """``n.grad = dL/dn = 0.5   where n = x1 * w1``."""
         op = self.node.op
         if op in ("neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu"):
             formula = f"{op}({self.child_names[0]})"
         else:
             formula = f" {op} ".join(self.child_names)
-        return f"{self.grad_name} = dL/d{self.name} = {_number(self.grad)}   ({self.name} = {formula})"
+        return f"{self.grad_name} = dL/d{self.name} = {_number(self.grad)}   where {self.name} = {formula}"
 
     def lines(self):
         """One line of arithmetic per child, e.g.
