@@ -27,7 +27,10 @@ def _as_float(data, what="Value"):
             f"{what} needs a real number (int or float), "
             f"got {data!r} of type {type(data).__name__}"
         )
-    return float(data)
+    data = float(data)
+    if data != data:  # NaN is the only float not equal to itself
+        raise ValueError(f"{what} got nan (not a number); a computation before it went wrong")
+    return data
 
 
 def _operand(other, op):
@@ -69,7 +72,8 @@ class Value:
     __slots__ = ("data", "grad", "label", "op", "children", "_mark")
 
     def __init__(self, data, label=""):
-        self.data = data if type(data) is float else _as_float(data)
+        # The common case (a float that is not NaN) skips the checks in _as_float.
+        self.data = data if type(data) is float and data == data else _as_float(data)
         self.grad = 0.0
         self.label = label
         self.op = ""

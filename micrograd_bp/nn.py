@@ -179,6 +179,8 @@ class MLP(Module):
 
     def trace(self, x):
         """Run the forward pass and record z^(l) and h^(l) for every layer (a Trace)."""
+        if not isinstance(x, (list, tuple)):
+            raise TypeError(f"an MLP takes a list of {self.nin} numbers or Values, got {x!r}")
         if len(x) != self.nin:
             raise ValueError(f"this MLP expects {self.nin} inputs, got {len(x)}: {x!r}")
         h = [xi if isinstance(xi, Value) else Value(xi, label=f"x[{i}]") for i, xi in enumerate(x)]

@@ -31,6 +31,8 @@ def plot_history(history, title="training"):
 
     ``history`` is what :func:`micrograd_bp.train.fit` returned.
     """
+    if not (hasattr(history, "loss") and hasattr(history, "accuracy")):
+        raise TypeError(f"plot_history needs the History that fit() returns, got {history!r}")
     if not len(history):
         raise ValueError("plot_history: the history has no epochs to plot")
     has_accuracy = any(a is not None for a in history.accuracy)

@@ -27,7 +27,7 @@ from . import losses
 from ._optional import require
 from .engine import Value
 from .graph import topological_order
-from .nn import Layer
+from .nn import ACTIVATIONS, Layer
 from .rules import RULES
 
 
@@ -278,6 +278,11 @@ def derive_softmax_cross_entropy(K=3):
         lines, given_text=r"\sum_k t_k = 1")
 
 
+def _check_activation(activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
 def derive_output_delta(activation="sigmoid", n_out=2):
     """Step 2 in general: delta_k = dL/dh_k * sigma'(z_k), for the squared error.
 
@@ -285,6 +290,7 @@ def derive_output_delta(activation="sigmoid", n_out=2):
     (as ``losses.mse`` computes it, with symbolic targets t_k).  The document's
     side takes dL/dh_k and sigma'(z_k) from sympy's own differentiation.
     """
+    _check_activation(activation)
     sp = _sympy()
     _check_count(n_out, "n_out", 1)
     z = [Value(0.0, label=f"z[{k}]") for k in range(n_out)]
@@ -318,6 +324,7 @@ def derive_output_delta(activation="sigmoid", n_out=2):
 
 
 def _two_layers(activation, n_in, n_hidden, n_out):
+    _check_activation(activation)
     """Layer 1 (sigma) and layer 2 (linear), built by the engine, and their symbols."""
     sp = _sympy()
     layer1 = Layer(n_in, n_hidden, activation, l=1, seed=0)

@@ -11,6 +11,18 @@ def test_non_numeric_data_is_a_type_error_naming_the_type(bad):
         Value(bad)
 
 
+def test_nan_is_refused_with_a_hint():
+    with pytest.raises(ValueError, match="nan"):
+        Value(float("nan"))
+    with pytest.raises(ValueError, match="operand of '\\*' got nan"):
+        Value(1.0) * float("nan")
+
+
+def test_an_mlp_needs_a_list_of_inputs():
+    with pytest.raises(TypeError, match="takes a list of 2 numbers"):
+        MLP(2, [1])(3.0)
+
+
 @pytest.mark.parametrize("bad", ["x", None, [1.0], 2j])
 def test_non_numeric_operands_are_type_errors(bad):
     a = Value(1.0)

@@ -56,6 +56,8 @@ def test_plot_history_saves_a_png(tmp_path):
 def test_plot_history_rejects_an_empty_history():
     with pytest.raises(ValueError, match="plot_history: the history has no epochs"):
         plot_history(History())
+    with pytest.raises(TypeError, match="needs the History that fit"):
+        plot_history([0.5, 0.4])
 
 
 def test_decision_grid_of_a_linear_model_is_the_half_plane_x1_greater_than_x2():

@@ -144,6 +144,8 @@ def test_bad_sizes_are_refused():
         derive_softmax_cross_entropy(K=1)
     with pytest.raises(ValueError, match="n_hidden must be a whole number >= 1, got 0"):
         derive_hidden_delta("tanh", n_hidden=0)
+    with pytest.raises(ValueError, match="unknown activation 'softplus'"):
+        derive_hidden_delta("softplus")
 
 
 def test_without_sympy_the_error_says_what_to_install(monkeypatch):
