@@ -86,8 +86,9 @@ def pow(out, m):
             f"the derivative of x ** {b} at x = 0 is infinite: "
             f"d/dx x**{b} = {b} * x**({b} - 1) divides by zero"
         )
+    d_base = 0.0 if b == 0 else b * a ** (b - 1)  # a**0 = 1 is constant (0 * 0**-1 would raise)
     d_exponent = out.data * m.log(a) if m.is_positive(a) else 0.0
-    return (b * a ** (b - 1), d_exponent)
+    return (d_base, d_exponent)
 
 
 # --- functions of one variable ---------------------------------------------------

@@ -61,6 +61,13 @@ def test_forward_values_are_the_maths():
     assert Value(-3.0).relu().data == 0.0
 
 
+def test_powers_at_zero():
+    for exponent, expected in [(0, 0.0), (1, 1.0), (2, 0.0), (3, 0.0)]:
+        x = Value(0.0)
+        (x ** exponent).backward()  # d/dx x**k = k x**(k-1) at x = 0
+        assert x.grad == expected, exponent
+
+
 def test_sigmoid_is_stable_for_large_inputs():
     assert Value(800.0).sigmoid().data == 1.0
     assert Value(-800.0).sigmoid().data == 0.0  # no OverflowError from exp(800)
