@@ -134,3 +134,24 @@ def test_the_module_entry_point_shows_help():
     result = subprocess.run([sys.executable, "-m", "micrograd_bp", "graph", "--help"],
                             capture_output=True, text=True, check=True)
     assert "--expr" in result.stdout and "--view" in result.stdout
+
+
+@needs_dot
+def test_steps_writes_the_backward_pass_for_slides(tmp_path, capsys):
+    page, gif = tmp_path / "steps.html", tmp_path / "steps.gif"
+    assert main(["graph", "--out", str(tmp_path / "g.svg"), "--steps", str(page)]) == 0
+    html = page.read_text()
+    # the lecture neuron has 5 interior nodes (x1*w1, x2*w2, their sum, n, o):
+    # frame 0 (the forward pass) and one frame per chain-rule step
+    assert html.count("<svg") == 6
+    assert "w1.grad += x1.data × (x1*w1).grad = 2.0 × 0.5 = 1.0" in html
+    pytest.importorskip("PIL")
+    assert main(["graph", "--out", str(tmp_path / "g.svg"), "--steps", str(gif)]) == 0
+    from PIL import Image
+    assert Image.open(gif).n_frames == 6
+
+
+def test_steps_needs_an_html_or_gif_file(capsys):
+    with pytest.raises(SystemExit):
+        main(["graph", "--steps", "slides.pptx"])
+    assert "must end in .html or .gif" in capsys.readouterr().err

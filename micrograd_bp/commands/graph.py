@@ -9,6 +9,7 @@ only numbers, variable names, + - * / **, unary minus and the functions
 exp log tanh relu sigmoid sin cos are allowed.  Nothing is ever passed to eval().
 """
 
+import argparse
 import ast
 import sys
 
@@ -38,6 +39,16 @@ def add_arguments(parser):
                         help="refuse a scalar graph larger than this many Values")
     parser.add_argument("--explain", action="store_true",
                         help="also print the backward pass step by step")
+    parser.add_argument("--steps", metavar="FILE.html|FILE.gif", type=_steps_path,
+                        help="also write the backward pass for slides, one frame per chain-rule "
+                             "step: a self-contained HTML page (.html) or an animated GIF (.gif)")
+
+
+def _steps_path(path):
+    """argparse type of --steps: a path ending in .html or .gif."""
+    if not path.lower().endswith((".html", ".gif")):
+        raise argparse.ArgumentTypeError(f"must end in .html or .gif, got {path!r}")
+    return path
 
 
 # --- the examples -----------------------------------------------------------------
@@ -185,4 +196,23 @@ def run(args):
     with open(out, "wb") as f:
         f.write(data)
     print(f"wrote {out}")
+    return write_steps(args) if args.steps else 0
+
+
+def write_steps(args):
+    """--steps: the backward pass of a fresh copy of the graph, one frame per step."""
+    from micrograd_bp.draw import DotNotFoundError
+    from micrograd_bp.widgets import save_gif, save_html
+
+    options = dict(rankdir=args.rankdir, color_by_grad=args.color_by_grad, view=args.view)
+    if args.max_nodes:
+        options["max_nodes"] = args.max_nodes
+    try:
+        root = build_root(args)  # a new graph: stepping runs backward() once more
+        save = save_html if args.steps.lower().endswith(".html") else save_gif
+        save(root, args.steps, **options)
+    except (ValueError, ImportError, DotNotFoundError) as error:
+        print(f"micrograd-bp graph: error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.steps}")
     return 0
