@@ -170,6 +170,7 @@ def html_page(frames_or_root, *, title="Backpropagation, step by step", interval
               **draw_options):
     """A self-contained HTML page (a str): every frame's SVG and its text, with
     previous / play / next buttons, a slider and the arrow keys.  No external files."""
+    draw_options.setdefault("caption", False)  # the page prints each step's text below
     frames = _as_frames(frames_or_root, draw_options)
     parts = []
     for k, frame in enumerate(frames):
