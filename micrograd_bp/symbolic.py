@@ -242,7 +242,7 @@ def _tex(expr):
     """LaTeX, with Heaviside(x, 0) shown as step(x)."""
     sp = _sympy()
     step = sp.Function(r"\operatorname{step}")
-    return sp.latex(expr.replace(sp.Heaviside, lambda x, *h0: step(x)))
+    return sp.latex(expr.replace(sp.Heaviside, lambda x, *_: step(x)))
 
 
 # --- the three derivations -----------------------------------------------------------
@@ -356,7 +356,7 @@ def _sigma_prime(activation, z):
     forward = _forward_table(sp)
     sigma = (lambda v: v) if activation == "linear" else forward[activation]
     derivative = sp.diff(sigma(s), s)
-    derivative = derivative.replace(sp.Heaviside, lambda x, *h0: sp.Heaviside(x, 0))
+    derivative = derivative.replace(sp.Heaviside, lambda x, *_: sp.Heaviside(x, 0))
     return derivative.subs(s, z), sigma(z)
 
 
