@@ -11,6 +11,10 @@ import pytest
 from micrograd_bp import Value, gradcheck
 from micrograd_bp.graph import topological_order
 
+# Every test here walks a graph; a walk that never ends (a broken mark in
+# graph.py, say) fails after a minute instead of hanging the run.
+pytestmark = pytest.mark.timeout(60)
+
 # (name, function of Values, inputs): every operation, with numbers and Values on
 # either side.  Each is checked against central differences.
 OPERATIONS = [

@@ -10,6 +10,10 @@ from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.losses import mse
 from micrograd_bp.stepper import backward_steps, delta_name, explain_backward
 
+# Every test here walks a graph; a walk that never ends (a broken mark in
+# graph.py, say) fails after a minute instead of hanging the run.
+pytestmark = pytest.mark.timeout(60)
+
 
 def tanh_neuron():
     """micrograd's lecture neuron o = tanh(x1*w1 + x2*w2 + b), and its nodes by label."""
