@@ -14,6 +14,10 @@ def _pyplot():
     return require("matplotlib.pyplot", "plots", "plotting")
 
 
+def _ticker():
+    return require("matplotlib.ticker", "plots", "plotting")
+
+
 def _new_figure(ncols=1, width=5.0):
     """A new Figure and its axes, not kept open by pyplot.
 
@@ -46,6 +50,34 @@ def plot_history(history, title="training"):
         axes[1].set(xlabel="epoch", ylabel="accuracy (%)", title="training accuracy",
                     ylim=(0, 101))
     fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_curves(x, curves, xlabel, ylabel, title="", log=""):
+    """Several named curves over the same x values, one line each, with a legend.
+
+    ``curves`` maps a name to its y values (one per x).  ``log`` is ``""``, ``"y"``
+    or ``"xy"``: which axes to draw on a log scale (for costs that grow as a power
+    of x, or gradients that shrink by a factor per layer).
+    """
+    if not curves:
+        raise ValueError("plot_curves needs at least one curve, got none")
+    for name, ys in curves.items():
+        if len(ys) != len(x):
+            raise ValueError(f"plot_curves: curve {name!r} has {len(ys)} values for {len(x)} x values")
+    if log not in ("", "y", "xy"):
+        raise ValueError(f"plot_curves: log must be '', 'y' or 'xy', got {log!r}")
+    fig, (ax,) = _new_figure(width=6.0)
+    for name, ys in curves.items():
+        ax.plot(x, ys, marker="o", label=name)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if "x" in log:
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(_ticker().NullFormatter())  # no crowded 2x10^1, 3x10^1, ...
+    if "y" in log:
+        ax.set_yscale("log")
+    ax.legend()
     fig.tight_layout()
     return fig
 

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from micrograd_bp import MLP  # noqa: E402
-from micrograd_bp.plots import decision_grid, plot_decision_boundary, plot_history  # noqa: E402
+from micrograd_bp.plots import decision_grid, plot_curves, plot_decision_boundary, plot_history  # noqa: E402
 from micrograd_bp.train import History  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -139,3 +139,23 @@ def test_a_returned_figure_shows_inline_exactly_once_in_jupyter():
     outputs = nb.cells[0].outputs
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 1, outputs
+
+
+def test_plot_curves_draws_one_labelled_line_per_curve_on_log_axes():
+    fig = plot_curves([1, 10, 100], {"finite differences": [2, 20, 200], "backprop": [1, 1, 2]},
+                      "P", "seconds", title="cost", log="xy")
+    (ax,) = fig.axes
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["finite differences", "backprop"]
+    assert list(lines[0].get_ydata()) == [2, 20, 200]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["finite differences", "backprop"]
+
+
+def test_plot_curves_rejects_mismatched_lengths_and_unknown_scales():
+    with pytest.raises(ValueError, match="curve 'a' has 2 values for 3 x values"):
+        plot_curves([1, 2, 3], {"a": [1, 2]}, "x", "y")
+    with pytest.raises(ValueError, match="log must be"):
+        plot_curves([1], {"a": [1]}, "x", "y", log="z")
+    with pytest.raises(ValueError, match="at least one curve"):
+        plot_curves([1], {}, "x", "y")
