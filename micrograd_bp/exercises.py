@@ -22,7 +22,8 @@ Jupyter.  It never shows the expected answer.  The answers it understands:
 - a list or tuple of numbers: each entry checked, the wrong positions named;
 - a word from ``choices`` (a multiple-choice question): compared without case;
 - ``True`` / ``False``;
-- a function: called on ``inputs`` and compared with the expected function there.
+- a function: called on ``inputs`` and compared with the expected function there
+  (a function that still returns ``...`` is not answered yet).
 
 Answer blocks in the notebooks are collapsible HTML, which reads the same on a
 code-hosting site's notebook preview, in Jupyter and in the web book::
@@ -97,7 +98,7 @@ class Exercise:
 
     def check(self, answer):
         """A :class:`Verdict` on ``answer`` (``...`` or None means not answered yet)."""
-        if answer is ... or answer is None:
+        if answer is ... or answer is None or self._returns_placeholder(answer):
             return Verdict(UNANSWERED, "Exercise not answered yet: replace ... with your answer.")
         problem = self._problem(answer)
         if problem is None:
@@ -106,6 +107,16 @@ class Exercise:
         return Verdict(WRONG, " ".join(part for part in ("Not yet.", problem, hint) if part))
 
     __call__ = check
+
+    def _returns_placeholder(self, answer):
+        """True for a function answer still returning the placeholder ``...``."""
+        if not (callable(self.expected) and callable(answer)):
+            return False
+        point = self.inputs[0]
+        try:
+            return answer(*(point if isinstance(point, tuple) else (point,))) is ...
+        except Exception:  # reported as a wrong answer by _function_problem
+            return False
 
     # --- what is wrong with an answer (None when it is right) ----------------------
 

@@ -84,6 +84,7 @@ def test_a_function_answer_is_tried_on_the_inputs():
     crashing = Exercise("d/dx", expected=softplus_prime, inputs=[0.0]).check(lambda x: 1 / x)
     assert "ZeroDivisionError" in str(crashing) and "at (0)" in str(crashing)
     assert "Give a function" in str(ex.check(0.5))
+    assert ex.check(lambda x: ...).status == "unanswered"  # the placeholder a notebook ships with
     with pytest.raises(ValueError, match="inputs="):
         Exercise("no inputs", expected=softplus_prime)
 
