@@ -105,11 +105,15 @@ def decision_grid(model, X, resolution=60, margin=0.5):
     return x1s, x2s, classes
 
 
-def plot_decision_boundary(model, X, y, resolution=60, title="decision boundary", ax=None):
+def plot_decision_boundary(model, X, y, resolution=80, title="decision boundary", ax=None):
     """The regions where the model predicts each class, with the data points on top.
 
-    Labels may be class indices 0..K-1 or the hinge loss's -1/+1.  Pass ``ax`` to
-    draw into an existing matplotlib Axes (its Figure is returned).
+    Each cell of a ``resolution`` x ``resolution`` grid is coloured by the class
+    predicted at its centre (``pcolormesh``), so only predicted classes appear:
+    filled contours would interpolate between class *numbers* and draw a band of
+    class 1 wherever regions 0 and 2 meet.  Labels may be class indices 0..K-1 or
+    the hinge loss's -1/+1.  Pass ``ax`` to draw into an existing matplotlib Axes
+    (its Figure is returned).
     """
     if len(X) != len(y):
         raise ValueError(f"plot_decision_boundary: {len(X)} points but {len(y)} labels")
@@ -122,8 +126,8 @@ def plot_decision_boundary(model, X, y, resolution=60, title="decision boundary"
         fig = ax.figure
     colors = _pyplot().get_cmap("tab10").colors[:k]
     cmap = require("matplotlib.colors", "plots", "plotting").ListedColormap(colors)
-    levels = [c - 0.5 for c in range(k + 1)]
-    ax.contourf(x1s, x2s, classes, levels=levels, cmap=cmap, alpha=0.3)
+    ax.pcolormesh(x1s, x2s, classes, shading="nearest", cmap=cmap, vmin=-0.5, vmax=k - 0.5,
+                  alpha=0.3)
     ax.scatter([x[0] for x in X], [x[1] for x in X], c=labels, cmap=cmap, vmin=-0.5,
                vmax=k - 0.5, s=25, edgecolors="black", linewidths=0.5)
     ax.set(xlabel="x[0]", ylabel="x[1]", title=title,

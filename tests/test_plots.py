@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from micrograd_bp import MLP  # noqa: E402
+from micrograd_bp import MLP, Value  # noqa: E402
 from micrograd_bp.plots import decision_grid, plot_curves, plot_decision_boundary, plot_history  # noqa: E402
 from micrograd_bp.train import History  # noqa: E402
 
@@ -81,6 +81,23 @@ def test_decision_boundary_plots_the_points_and_the_regions(tmp_path):
     assert len(ax.collections) >= 2          # the filled regions, then the points
     fig.savefig(tmp_path / "boundary.png")
     assert (tmp_path / "boundary.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+class StripesModel:
+    """Predicts class 0 for x1 < 0 and class 2 for x1 >= 0: regions 0 and 2 touch."""
+
+    def __call__(self, x):
+        return [Value(1.0 if x[0] < 0 else 0.0), Value(0.0), Value(1.0 if x[0] >= 0 else 0.0)]
+
+
+def test_decision_regions_show_only_predicted_classes_no_phantom_band_between():
+    X = [[-1.0, 0.0], [1.0, 0.0]]
+    fig = plot_decision_boundary(StripesModel(), X, [0, 2], resolution=9)
+    regions = fig.axes[0].collections[0]
+    _, _, classes = decision_grid(StripesModel(), X, resolution=9)
+    drawn = [int(c) for c in regions.get_array().ravel()]
+    assert drawn == [c for row in classes for c in row]
+    assert set(drawn) == {0, 2}  # contourf drew a band of class 1 where 0 meets 2
 
 
 def test_decision_boundary_draws_into_a_given_axes():
