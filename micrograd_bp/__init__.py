@@ -15,7 +15,7 @@ graphviz, matplotlib, tqdm, ipywidgets) only when called, and say which extra
 to install when one is missing.
 """
 
-from . import datasets, losses, optim
+from . import datasets, labels, losses, optim
 from .backprop import check_backprop
 from .draw import draw_graph
 from .engine import Value

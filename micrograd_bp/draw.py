@@ -19,10 +19,10 @@ in the topological order (``v0``, ``v1``, ...), never from memory addresses.
 """
 
 import html
-import re
 import shutil
 
 from .graph import topological_order
+from .labels import parse_label
 
 # Above this many Values the scalar view is refused: Graphviz would take long to
 # lay it out, and nobody could read it.  One sample through MLP(2, [16, 16, 1])
@@ -49,33 +49,7 @@ def dot_installed():
     return shutil.which("dot") is not None
 
 
-# --- the document's notation, read from the labels nn.py gives ----------------
-
-_PARAMETER = re.compile(r"^([Wb])(\d+)\[(\d+)(?:,(\d+))?\]$")
-_NEURON_NODE = re.compile(r"^([zh])(\d+)\[(\d+)\]$")
-_INPUT = re.compile(r"^x\[(\d+)\]$")
-
-
-def parse_label(label):
-    """What an MLP label names, as a tuple, or None for any other label.
-
-    ``("W", l, j, i)``, ``("b", l, j)``, ``("z", l, j)``, ``("h", l, j)`` or
-    ``("x", i)``.
-    """
-    m = _PARAMETER.match(label)
-    if m:
-        kind, l, j, i = m.groups()
-        if (kind == "W") != (i is not None):
-            return None
-        return (kind, int(l), int(j)) + ((int(i),) if i is not None else ())
-    m = _NEURON_NODE.match(label)
-    if m:
-        return (m.group(1), int(m.group(2)), int(m.group(3)))
-    m = _INPUT.match(label)
-    if m:
-        return ("x", int(m.group(1)))
-    return None
-
+# --- the document's notation, read from the labels nn.py gives (labels.py) ------
 
 def notation(label):
     """The label as a Graphviz HTML-like string in the document's notation.

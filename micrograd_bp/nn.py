@@ -13,6 +13,7 @@ is layer 1), and every parameter is labelled in that notation (``W1[0,1]``,
 
 import random
 
+from . import labels
 from .engine import Value
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
@@ -69,16 +70,16 @@ class Neuron(Module):
         self.activation = _check_activation(activation)
         self.l, self.j = l, j
         rng = _make_rng(seed, rng)
-        self.w = [Value(rng.uniform(-1, 1), label=f"W{l}[{j},{i}]") for i in range(nin)]
-        self.b = Value(0.0, label=f"b{l}[{j}]")
+        self.w = [Value(rng.uniform(-1, 1), label=labels.weight(l, j, i)) for i in range(nin)]
+        self.b = Value(0.0, label=labels.bias(l, j))
         # Labels for the nodes each forward pass builds, made once and shared.
-        self._z_label, self._h_label = f"z{l}[{j}]", f"h{l}[{j}]"
+        self._z_label, self._h_label = labels.z(l, j), labels.h(l, j)
 
     def forward(self, h):
         """(z, h_out) for the inputs h: z = w . h + b, h_out = sigma(z)."""
         if len(h) != len(self.w):
             raise ValueError(
-                f"neuron W{self.l}[{self.j},:] expects {len(self.w)} inputs, got {len(h)}"
+                f"neuron {labels.weight_row(self.l, self.j)} expects {len(self.w)} inputs, got {len(h)}"
             )
         z = Value.sum([wi * hi for wi, hi in zip(self.w, h)] + [self.b])
         z.label = self._z_label
@@ -183,7 +184,7 @@ class MLP(Module):
             raise TypeError(f"an MLP takes a list of {self.nin} numbers or Values, got {x!r}")
         if len(x) != self.nin:
             raise ValueError(f"this MLP expects {self.nin} inputs, got {len(x)}: {x!r}")
-        h = [xi if isinstance(xi, Value) else Value(xi, label=f"x[{i}]") for i, xi in enumerate(x)]
+        h = [xi if isinstance(xi, Value) else Value(xi, label=labels.x(i)) for i, xi in enumerate(x)]
         record = Trace(h)
         for layer in self.layers:
             z, h = layer.forward(h)

@@ -21,6 +21,7 @@ document's delta^(l)_j = dL/dz^(l)_j, and the steps name it so.
 """
 
 from .graph import topological_order
+from .labels import delta_of
 from .rules import local_derivatives
 
 # How each rule's local derivative d out/d child reads, in terms of the node
@@ -67,10 +68,7 @@ def _bracketed(label):
 
 def delta_name(value):
     """``δ1[0]`` for the node ``z1[0]`` of an MLP (its grad is delta^(1)_0), else None."""
-    label = value.label
-    if len(label) > 1 and label[0] == "z" and label[1].isdigit() and label.endswith("]"):
-        return "δ" + label[1:]
-    return None
+    return delta_of(value.label)
 
 
 class Term:

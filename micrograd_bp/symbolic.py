@@ -27,6 +27,7 @@ from . import losses
 from ._optional import require
 from .engine import Value
 from .graph import topological_order
+from . import labels
 from .nn import ACTIVATIONS, Layer
 from .rules import RULES
 
@@ -323,29 +324,28 @@ def derive_output_delta(activation="sigmoid", n_out=2):
         lines, given_text=rf"{sigma_text},\ h_k = \sigma(z_k)")
 
 
-def _two_layers(activation, n_in, n_hidden, n_out):
+def _two_layers(activation, n_in, n_hidden, n_out, l=1):
+    """Layer l (sigma) and layer l+1 (linear), built by the engine, and their symbols.
+
+    Every symbol is named from the node's label (:func:`micrograd_bp.labels.latex`),
+    so ``W12[0,1]`` becomes W^(12)_01 whatever the number of digits.
+    """
     _check_activation(activation)
-    """Layer 1 (sigma) and layer 2 (linear), built by the engine, and their symbols."""
+    _check_count(l, "l (the hidden layer's number)", 1)
     sp = _sympy()
-    layer1 = Layer(n_in, n_hidden, activation, l=1, seed=0)
-    layer2 = Layer(n_hidden, n_out, "linear", l=2, seed=1)
-    x = [Value(0.5, label=f"h0[{i}]") for i in range(n_in)]
+    layer1 = Layer(n_in, n_hidden, activation, l=l, seed=0)
+    layer2 = Layer(n_hidden, n_out, "linear", l=l + 1, seed=1)
+    x = [Value(0.5, label=labels.h(l - 1, i)) for i in range(n_in)]
     z1, h1 = layer1.forward(x)
     z2, _ = layer2.forward(h1)
-    real = {"real": True}
-    sym = {}
-    for i in range(n_in):
-        sym[f"h0[{i}]"] = sp.Symbol(f"h^{{(0)}}_{{{i}}}", **real)
-    for layer in (layer1, layer2):
-        for name, _ in layer.named_parameters():
-            l, rest = name[1], name[2:].strip("[]").replace(",", "")
-            sym[name] = sp.Symbol(f"{name[0]}^{{({l})}}_{{{rest}}}", **real)
-    for j in range(n_hidden):  # the hidden unit's output is a named quantity h_j
-        sym[f"h1[{j}]"] = sp.Symbol(f"h^{{(1)}}_{{{j}}}", **real)
-    delta2 = [sp.Symbol(f"\\delta^{{(2)}}_{{{k}}}", **real) for k in range(n_out)]
-    graph = mirror(z2, sym if activation != "linear" else
-                   {k: v for k, v in sym.items() if not k.startswith("h1")})
-    graph.backward(dict(zip(z2, delta2)))  # dL/dz^(2)_k = delta^(2)_k
+    names = [v.label for v in x] + [name for layer in (layer1, layer2)
+                                    for name, _ in layer.named_parameters()]
+    if activation != "linear":  # the hidden unit's output is a named quantity h_j
+        names += [v.label for v in h1]
+    sym = {name: sp.Symbol(labels.latex(name), real=True) for name in names}
+    delta2 = [sp.Symbol(f"\\delta^{{({l + 1})}}_{{{k}}}", real=True) for k in range(n_out)]
+    graph = mirror(z2, sym)
+    graph.backward(dict(zip(z2, delta2)))  # dL/dz^(l+1)_k = delta^(l+1)_k
     return graph, (layer1, layer2), (x, z1, h1, z2), sym, delta2
 
 
@@ -360,59 +360,61 @@ def _sigma_prime(activation, z):
     return derivative.subs(s, z), sigma(z)
 
 
-def derive_hidden_delta(activation="relu", n_in=2, n_hidden=2, n_out=2):
+def derive_hidden_delta(activation="relu", n_in=2, n_hidden=2, n_out=2, *, l=1):
     """Step 3 for one hidden layer: delta_j = sum_k W_kj delta_k sigma'(z_j).
 
-    Layer 1 (``activation``) feeds layer 2 (linear), both built by the engine.
-    Whatever follows layer 2 is summed up by its deltas: the chain rule is seeded
-    with dL/dz^(2)_k = delta^(2)_k and runs with the engine's rules down to z^(1).
-    The rules express sigma'(z_j) through h_j (e.g. 1 - h_j**2 for tanh); sympy
-    substitutes h_j = sigma(z_j) and compares with its own derivative of sigma.
+    Layer l (``activation``, 1 by default) feeds layer l+1 (linear), both built by
+    the engine.  Whatever follows layer l+1 is summed up by its deltas: the chain
+    rule is seeded with dL/dz^(l+1)_k = delta^(l+1)_k and runs with the engine's
+    rules down to z^(l).  The rules express sigma'(z_j) through h_j (e.g.
+    1 - h_j**2 for tanh); sympy substitutes h_j = sigma(z_j) and compares with its
+    own derivative of sigma.
     """
     sp = _sympy()
     for n, what in ((n_in, "n_in"), (n_hidden, "n_hidden"), (n_out, "n_out")):
         _check_count(n, what, 1)
     graph, (layer1, layer2), (x, z1, h1, z2), sym, delta2 = _two_layers(
-        activation, n_in, n_hidden, n_out)
+        activation, n_in, n_hidden, n_out, l)
+    up = l + 1
     lines = []
     for j in range(n_hidden):
         z_j = graph.node(z1[j]).data  # sum_i W_ji h_i + b_j
-        z_name = sp.Symbol(f"z^{{(1)}}_{{{j}}}", real=True)
+        z_name = sp.Symbol(labels.latex(labels.z(l, j)), real=True)
         sigma_prime, sigma = _sigma_prime(activation, z_name)
-        backsum = sp.Add(*(sym[f"W2[{k},{j}]"] * delta2[k] for k in range(n_out)))
-        given = {sym[f"h1[{j}]"]: sigma} if activation != "linear" else {}
+        backsum = sp.Add(*(sym[labels.weight(up, k, j)] * delta2[k] for k in range(n_out)))
+        given = {sym[labels.h(l, j)]: sigma} if activation != "linear" else {}
         engine = graph.node(z1[j]).grad.subs(z_j, z_name)
-        lines.append(Line(rf"\delta^{{(1)}}_{{{j}}} = \frac{{\partial L}}{{\partial z^{{(1)}}_{{{j}}}}}",
+        lines.append(Line(rf"\delta^{{({l})}}_{{{j}}} = \frac{{\partial L}}{{\partial z^{{({l})}}_{{{j}}}}}",
                           engine, backsum * sigma_prime, given))
     sigma_text = {"linear": r"\sigma(z) = z"}.get(activation, rf"\sigma = \operatorname{{{activation}}}")
     return Derivation(
         f"a hidden unit's delta ({activation})",
-        r"\delta^{(1)}_j = \sum_k W^{(2)}_{kj}\, \delta^{(2)}_k\, \sigma'(z^{(1)}_j)",
-        lines, given_text=(rf"{sigma_text},\ h^{{(1)}}_j = \sigma(z^{{(1)}}_j),\ "
-                           r"\delta^{(2)}_k = \partial L / \partial z^{(2)}_k"))
+        rf"\delta^{{({l})}}_j = \sum_k W^{{({up})}}_{{kj}}\, \delta^{{({up})}}_k\, \sigma'(z^{{({l})}}_j)",
+        lines, given_text=(rf"{sigma_text},\ h^{{({l})}}_j = \sigma(z^{{({l})}}_j),\ "
+                           rf"\delta^{{({up})}}_k = \partial L / \partial z^{{({up})}}_k"))
 
 
-def derive_weight_gradient(activation="relu", n_in=2, n_hidden=2, n_out=2):
-    """Step 4: dL/dW_ji = delta_j h_i and dL/db_j = delta_j, in both layers.
+def derive_weight_gradient(activation="relu", n_in=2, n_hidden=2, n_out=2, *, l=1):
+    """Step 4: dL/dW_ji = delta_j h_i and dL/db_j = delta_j, in layers l and l+1.
 
     delta_j is the grad the rules gave the node z_j; the rules' grads of W_ji and
     b_j must equal delta_j h_i and delta_j.
     """
     for n, what in ((n_in, "n_in"), (n_hidden, "n_hidden"), (n_out, "n_out")):
         _check_count(n, what, 1)
-    graph, layers, (x, z1, h1, z2), sym, delta2 = _two_layers(activation, n_in, n_hidden, n_out)
+    graph, layers, (x, z1, h1, z2), sym, delta2 = _two_layers(activation, n_in, n_hidden, n_out, l)
     lines = []
     sp = _sympy()
-    for l, (layer, z, h_in) in enumerate(zip(layers, (z1, z2), (x, h1)), start=1):
+    for layer, z, h_in in zip(layers, (z1, z2), (x, h1)):
         for j, neuron in enumerate(layer.neurons):
             # delta_j: what the rules left in the node z_j
-            delta = sp.Symbol(f"\\delta^{{({l})}}_{{{j}}}", real=True)
+            delta = sp.Symbol(f"\\delta^{{({layer.l})}}_{{{j}}}", real=True)
             given = {delta: graph.node(z[j]).grad}
             for i, w in enumerate(neuron.w):
                 lines.append(Line(
-                    rf"\frac{{\partial L}}{{\partial W^{{({l})}}_{{{j}{i}}}}}",
+                    rf"\frac{{\partial L}}{{\partial {labels.latex(w.label)}}}",
                     graph.node(w).grad, delta * graph.node(h_in[i]).data, given))
-            lines.append(Line(rf"\frac{{\partial L}}{{\partial b^{{({l})}}_{{{j}}}}}",
+            lines.append(Line(rf"\frac{{\partial L}}{{\partial {labels.latex(neuron.b.label)}}}",
                               graph.node(neuron.b).grad, delta, given))
     return Derivation(
         f"the parameters' gradients ({activation})",
