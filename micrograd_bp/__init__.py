@@ -29,7 +29,7 @@ from .train import accuracy, fit, predict
 
 __all__ = [
     "Value", "Module", "Neuron", "Layer", "MLP", "gradcheck", "topological_order",
-    "SGD", "Adam", "fit", "predict", "accuracy", "datasets", "losses", "optim",
+    "SGD", "Adam", "fit", "predict", "accuracy", "datasets", "labels", "losses", "optim",
     "check_backprop", "derive_all", "draw_graph", "backward_steps",
 ]
 __version__ = "0.1.0"

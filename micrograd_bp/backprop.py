@@ -27,11 +27,12 @@ the report compares delta_i with B * z.grad.
 
 import numbers
 
+from . import checks as _checks
 from . import losses
 from ._optional import require
 from .engine import Value
 
-LOSSES = ("cross_entropy", "mse")
+LOSSES = _checks.LOSSES  # cross_entropy, mse
 STEP_NAMES = {1: "forward pass", 2: "output layer error", 3: "backpropagate error",
               4: "gradients"}
 
@@ -225,8 +226,7 @@ def check_backprop(mlp, X, T, loss="cross_entropy", tol=1e-9):
     them holding dL/dW and dL/db.  Returns a :class:`BackpropReport`.
     """
     np = _numpy()
-    if loss not in LOSSES:
-        raise ValueError(f"check_backprop: unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    _checks.loss(loss, "check_backprop")
     if loss == "cross_entropy" and mlp.output_activation != "linear":
         raise ValueError(
             "check_backprop: softmax + cross-entropy reads the last layer's outputs as "

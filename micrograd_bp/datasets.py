@@ -13,17 +13,13 @@ import math
 import numbers
 import random
 
+from . import checks
 
-def _check_count(n, name, low):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {n!r}")
-    return int(n)
+_check_count = checks.whole_number  # (n, "moons: n", least)
 
 
 def _check_noise(noise, what):
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
-        raise ValueError(f"{what}: noise must be a number >= 0, got {noise!r}")
-    return float(noise)
+    return checks.number(noise, f"{what}: noise", 0)
 
 
 def _split(n, k):

@@ -21,6 +21,7 @@ in the topological order (``v0``, ``v1``, ...), never from memory addresses.
 import html
 import shutil
 
+from . import checks
 from .graph import topological_order
 from .labels import parse_label
 
@@ -31,6 +32,7 @@ MAX_NODES = 300
 EDGE_LABEL_LIMIT = 48  # neuron view: more weights than this are drawn without labels
 
 VIEWS = ("scalar", "neuron")
+RANKDIRS = ("LR", "RL", "TB", "BT")
 
 INSTALL_DOT = (
     "Rendering needs Graphviz's 'dot' program, which is not installed (or not on "
@@ -77,8 +79,7 @@ def delta_notation(l, j):
 # --- options -------------------------------------------------------------------
 
 def _check_options(rankdir, number_format, view, max_nodes):
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw_graph: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
+    checks.choice(rankdir, RANKDIRS, "rankdir", "draw_graph")
     try:
         format(1.0, number_format)
     except (TypeError, ValueError):
@@ -86,10 +87,8 @@ def _check_options(rankdir, number_format, view, max_nodes):
             f"draw_graph: number_format must be a float format such as '.4f', "
             f"got {number_format!r}"
         ) from None
-    if view not in VIEWS:
-        raise ValueError(f"draw_graph: view must be 'scalar' or 'neuron', got {view!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw_graph: max_nodes must be a whole number >= 1, got {max_nodes!r}")
+    checks.choice(view, VIEWS, "view", "draw_graph")
+    checks.whole_number(max_nodes, "draw_graph: max_nodes")
 
 
 def _highlight_colours(highlight):

@@ -7,6 +7,7 @@ minibatch is explicit: :func:`batch_mean` is the document's 1/B sum over i.
 
 import numbers
 
+from . import checks
 from .engine import Value
 
 
@@ -90,8 +91,7 @@ def hinge(score, y):
 
 def l2(parameters, alpha):
     """The L2 penalty alpha * sum_p p**2 (weight decay)."""
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or alpha < 0:
-        raise ValueError(f"l2: alpha must be a number >= 0, got {alpha!r}")
+    checks.number(alpha, "l2: alpha", 0)
     return alpha * Value.sum([p * p for p in _values(parameters, "l2")])
 
 

@@ -13,10 +13,10 @@ is layer 1), and every parameter is labelled in that notation (``W1[0,1]``,
 
 import random
 
-from . import labels
+from . import checks, labels
 from .engine import Value
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+ACTIVATIONS = checks.ACTIVATIONS  # relu, tanh, sigmoid, linear
 
 
 class Module:
@@ -44,20 +44,6 @@ def _make_rng(seed, rng):
     return random.Random(seed) if seed is not None else random
 
 
-def _check_activation(activation):
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
-        )
-    return activation
-
-
-def _check_size(n, what):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a whole number >= 1, got {n!r}")
-    return n
-
-
 class Neuron(Module):
     """One neuron j of layer l:  z = sum_i w_i h_i + b,  h = sigma(z).
 
@@ -66,8 +52,8 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, activation="relu", *, l=1, j=0, seed=None, rng=None):
-        _check_size(nin, "nin (the number of inputs)")
-        self.activation = _check_activation(activation)
+        checks.whole_number(nin, "Neuron: nin (the number of inputs)")
+        self.activation = checks.activation(activation, "Neuron")
         self.l, self.j = l, j
         rng = _make_rng(seed, rng)
         self.w = [Value(rng.uniform(-1, 1), label=labels.weight(l, j, i)) for i in range(nin)]
@@ -103,7 +89,7 @@ class Layer(Module):
     """Layer l: nout neurons that all read the same inputs h^(l-1)."""
 
     def __init__(self, nin, nout, activation="relu", *, l=1, seed=None, rng=None):
-        _check_size(nout, "nout (the number of neurons)")
+        checks.whole_number(nout, "Layer: nout (the number of neurons)")
         rng = _make_rng(seed, rng)
         self.l = l
         self.neurons = [Neuron(nin, activation, l=l, j=j, rng=rng) for j in range(nout)]
@@ -159,11 +145,11 @@ class MLP(Module):
 
     def __init__(self, nin, nouts, activation="relu", *, output_activation="linear",
                  seed=None, rng=None):
-        _check_size(nin, "nin (the number of inputs)")
+        checks.whole_number(nin, "MLP: nin (the number of inputs)")
         if isinstance(nouts, int) or not nouts:
-            raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        _check_activation(activation)
-        _check_activation(output_activation)
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        checks.activation(activation, "MLP")
+        checks.activation(output_activation, "MLP (output_activation)")
         rng = _make_rng(seed, rng)
         self.activation, self.output_activation = activation, output_activation
         sizes = [nin] + list(nouts)

@@ -13,20 +13,11 @@ Used as in PyTorch::
 """
 
 import math
-import numbers
 
+from . import checks
 from .engine import Value
 
-
-def _check_number(x, name, low, *, low_inclusive=True, high=None):
-    """x as a float, or a ValueError naming the optimizer setting and the value."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {x!r}")
-    too_low = x < low if low_inclusive else x <= low
-    if too_low or (high is not None and x >= high) or math.isnan(x):
-        bound = f"{'>=' if low_inclusive else '>'} {low}" + (f" and < {high}" if high else "")
-        raise ValueError(f"{name} must be {bound}, got {x!r}")
-    return float(x)
+_check_number = checks.number  # (x, "lr", low, low_inclusive=, high=)
 
 
 class Optimizer:
@@ -133,8 +124,7 @@ def linear_decay(lr_start, lr_end, steps):
     """
     _check_number(lr_start, "lr_start", 0, low_inclusive=False)
     _check_number(lr_end, "lr_end", 0)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"linear_decay: steps must be a whole number >= 1, got {steps!r}")
+    checks.whole_number(steps, "linear_decay: steps")
 
     def schedule(k):
         return lr_start + (lr_end - lr_start) * k / steps

@@ -6,6 +6,7 @@ Jupyter it shows inline when it is the last expression of a cell; in a script
 (also without a display) save it with ``fig.savefig("name.png")``.
 """
 
+from . import checks
 from ._optional import require
 from .train import _class_index, predict
 
@@ -89,9 +90,7 @@ def decision_grid(model, X, resolution=60, margin=0.5):
     data's smallest value - margin to its largest + margin, and classes[r][c], the
     class predicted at the point (x1s[c], x2s[r]).
     """
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(
-            f"decision_grid: resolution must be a whole number >= 2, got {resolution!r}")
+    checks.whole_number(resolution, "decision_grid: resolution", 2)
     if not X or any(len(x) != 2 for x in X):
         raise ValueError("decision_grid needs a non-empty list of 2-D points [x1, x2]")
     axes = []

@@ -23,12 +23,11 @@ Needs the optional package sympy:  pip install 'micrograd_bp[symbolic]'.
 
 import functools
 
-from . import losses
+from . import checks, labels, losses
 from ._optional import require
 from .engine import Value
 from .graph import topological_order
-from . import labels
-from .nn import ACTIVATIONS, Layer
+from .nn import Layer
 from .rules import RULES
 
 
@@ -280,8 +279,7 @@ def derive_softmax_cross_entropy(K=3):
 
 
 def _check_activation(activation):
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    checks.activation(activation, "symbolic derivation")
 
 
 def derive_output_delta(activation="sigmoid", n_out=2):
@@ -433,5 +431,4 @@ def derive_all(activation="relu"):
 
 
 def _check_count(n, what, least):
-    if isinstance(n, bool) or not isinstance(n, int) or n < least:
-        raise ValueError(f"symbolic derivation: {what} must be a whole number >= {least}, got {n!r}")
+    checks.whole_number(n, f"symbolic derivation: {what}", least)

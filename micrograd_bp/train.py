@@ -12,15 +12,15 @@ One step on a minibatch of B samples, in the document's terms::
 :func:`accuracy` classify points with a trained model.
 """
 
-import numbers
 import random
 
+from . import checks
 from ._optional import require
 from .engine import Value, collector_paused
 from .losses import batch_mean, cross_entropy, hinge, l2, mse
 from .optim import SGD, Optimizer
 
-LOSSES = ("hinge", "cross_entropy", "mse")
+LOSSES = checks.TRAINING_LOSSES  # hinge, cross_entropy, mse
 
 
 class History:
@@ -139,9 +139,7 @@ def _check_data(X, y):
 
 
 def _check_whole(n, name):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"fit: {name} must be a whole number >= 1, got {n!r}")
-    return int(n)
+    return checks.whole_number(n, f"fit: {name}")
 
 
 def _progress_bar(epochs, progress):

@@ -60,8 +60,8 @@ def test_tolerance_flag(capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--sizes", "3"], "at least two sizes"),
     (["--sizes", "3,x"], "whole numbers separated by commas"),
-    (["--batch-size", "0"], "--batch-size must be a whole number >= 1"),
-    (["--tol", "-1"], "--tol must be a number >= 0"),
+    (["--batch-size", "0"], "argument --batch-size: must be a whole number >= 1, got '0'"),
+    (["--tol", "-1"], "argument --tol: must be a number >= 0, got '-1'"),
     (["--activation", "gelu"], "invalid choice: 'gelu'"),
 ])
 def test_bad_flags_are_usage_errors(capsys, argv, message):

@@ -95,13 +95,16 @@ def test_help_lists_every_flag(capsys):
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--epochs", "0"], "argument --epochs: must be at least 1, got 0"),
-    (["--epochs", "ten"], "argument --epochs: expected a whole number, got 'ten'"),
-    (["--lr", "-1"], "argument --lr: must be a number > 0, got -1"),
-    (["--lr", "nan"], "argument --lr: must be a number > 0, got nan"),
+    (["--epochs", "0"], "argument --epochs: must be a whole number >= 1, got '0'"),
+    (["--epochs", "ten"], "argument --epochs: must be a whole number >= 1, got 'ten'"),
+    (["--lr", "-1"], "argument --lr: must be a number > 0, got '-1'"),
+    (["--lr", "nan"], "argument --lr: must be a number > 0, got 'nan'"),
     (["--dataset", "mnist"], "argument --dataset: invalid choice: 'mnist'"),
     (["--classes", "3"], "--classes only applies to --dataset spiral"),
-    (["--dataset", "spiral", "--classes", "1"], "argument --classes: must be at least 2"),
+    (["--dataset", "spiral", "--classes", "1"], "argument --classes: must be a whole number >= 2"),
+    # a full-batch step keeps every sample's graph: 10^8 samples would need ~6 TB
+    (["--samples", "100000000"], "argument --samples: must be a whole number from 2 to 10000, "
+                                 "got '100000000'"),
     (["--dataset", "spiral", "--classes", "5", "--samples", "4"],
      "--samples must be at least the number of classes \\(5\\)"),
 ])

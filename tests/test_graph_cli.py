@@ -155,3 +155,10 @@ def test_steps_needs_an_html_or_gif_file(capsys):
     with pytest.raises(SystemExit):
         main(["graph", "--steps", "slides.pptx"])
     assert "must end in .html or .gif" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["0", "-5", "2.5"])
+def test_max_nodes_follows_one_rule(text, capsys):
+    with pytest.raises(SystemExit):
+        main(["graph", "--max-nodes", text])
+    assert f"argument --max-nodes: must be a whole number >= 1, got '{text}'" in capsys.readouterr().err

@@ -9,10 +9,9 @@ import argparse
 import random
 import sys
 
-HELP = "check the document's backprop equations (Steps 1-4) against the engine's backward()"
+from micrograd_bp.checks import ACTIVATIONS, LOSSES, number_arg, whole_number_arg
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-LOSSES = ("cross_entropy", "mse")
+HELP = "check the document's backprop equations (Steps 1-4) against the engine's backward()"
 
 
 def _sizes(text):
@@ -28,32 +27,12 @@ def _sizes(text):
     return sizes
 
 
-def _positive(text):
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"--batch-size must be a whole number >= 1, got {text!r}")
-    return n
-
-
-def _tolerance(text):
-    try:
-        tol = float(text)
-    except ValueError:
-        tol = -1.0
-    if not tol >= 0:
-        raise argparse.ArgumentTypeError(f"--tol must be a number >= 0, got {text!r}")
-    return tol
-
-
 def add_arguments(parser):
     parser.add_argument("--activation", choices=ACTIVATIONS, default="relu",
                         help="the hidden layers' activation sigma (default: relu)")
     parser.add_argument("--sizes", type=_sizes, default=[3, 4, 2], metavar="N0,N1,...,NL",
                         help="inputs, then each layer's size (default: 3,4,2)")
-    parser.add_argument("--batch-size", type=_positive, default=1, metavar="B",
+    parser.add_argument("--batch-size", type=whole_number_arg(1), default=1, metavar="B",
                         help="samples in the minibatch (default: 1)")
     parser.add_argument("--output-activation", choices=ACTIVATIONS, default="linear",
                         help="the last layer's activation; cross_entropy needs linear (logits) "
@@ -61,7 +40,7 @@ def add_arguments(parser):
     parser.add_argument("--loss", choices=LOSSES, default="cross_entropy",
                         help="softmax + cross_entropy (delta = h - t) or mse (default: cross_entropy)")
     parser.add_argument("--seed", type=int, default=0, help="seed for weights and data (default: 0)")
-    parser.add_argument("--tol", type=_tolerance, default=1e-9,
+    parser.add_argument("--tol", type=number_arg(0), default=1e-9,
                         help="largest allowed |equation - engine| (default: 1e-9)")
 
 

@@ -13,6 +13,8 @@ import argparse
 import ast
 import sys
 
+from micrograd_bp.checks import whole_number_arg
+
 HELP = "render a computation graph (an example or an --expr) to SVG, PNG or PDF"
 
 FUNCTIONS = ("exp", "log", "tanh", "relu", "sigmoid", "sin", "cos")
@@ -35,7 +37,7 @@ def add_arguments(parser):
     parser.add_argument("--no-grad", action="store_true", help="do not show the grads")
     parser.add_argument("--color-by-grad", action="store_true",
                         help="fill each node by its grad (blue > 0, red < 0)")
-    parser.add_argument("--max-nodes", type=int, default=None,
+    parser.add_argument("--max-nodes", type=whole_number_arg(1), default=None,
                         help="refuse a scalar graph larger than this many Values")
     parser.add_argument("--explain", action="store_true",
                         help="also print the backward pass step by step")
