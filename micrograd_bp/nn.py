@@ -9,6 +9,11 @@ with h^(0) = x, the input.  Layers are numbered from 1 as in the document, so
 ``mlp.layers[l - 1].neurons[j].w[i]`` is the Value W^(l)[j, i] (``mlp.layers[0]``
 is layer 1), and every parameter is labelled in that notation (``W1[0,1]``,
 ``b2[0]``), as are the z and h nodes a forward pass builds (``z1[0]``, ``h1[0]``).
+
+Shaped like PyTorch's ``nn.Module``: calling a module runs its ``forward``, which
+returns the output (``mlp(x)``, ``layer(h)``, ``neuron(h)``).  The pre-activations
+are nodes of the graph as well; ``forward_with_z`` returns the pair (z, h) of a
+neuron or a layer, and ``mlp.trace(x)`` records z^(l) and h^(l) of every layer.
 """
 
 import random
@@ -20,7 +25,17 @@ ACTIVATIONS = checks.ACTIVATIONS  # relu, tanh, sigmoid, linear
 
 
 class Module:
-    """Anything with parameters: they can be listed, named and zeroed."""
+    """Anything with parameters: they can be listed, named and zeroed.
+
+    As in PyTorch, calling a module runs its ``forward`` and returns the output:
+    ``layer(h)`` is ``layer.forward(h)``.
+    """
+
+    def forward(self, *inputs):
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *inputs):
+        return self.forward(*inputs)
 
     def named_parameters(self):
         """A list of (name, Value) pairs; the names follow the document (W1[j,i], b1[j])."""
@@ -62,7 +77,14 @@ class Neuron(Module):
         self._z_label, self._h_label = labels.z(l, j), labels.h(l, j)
 
     def forward(self, h):
-        """(z, h_out) for the inputs h: z = w . h + b, h_out = sigma(z)."""
+        """h_out = sigma(z), the neuron's output for the inputs h."""
+        return self.forward_with_z(h)[1]
+
+    def forward_with_z(self, h):
+        """(z, h_out) for the inputs h: z = w . h + b, h_out = sigma(z).
+
+        The pre-activation z is a node of the graph too; its grad is delta.
+        """
         if len(h) != len(self.w):
             raise ValueError(
                 f"neuron {labels.weight_row(self.l, self.j)} expects {len(self.w)} inputs, got {len(h)}"
@@ -74,9 +96,6 @@ class Neuron(Module):
         out = getattr(z, self.activation)()
         out.label = self._h_label
         return z, out
-
-    def __call__(self, h):
-        return self.forward(h)[1]
 
     def named_parameters(self):
         return [(p.label, p) for p in self.w] + [(self.b.label, self.b)]
@@ -99,13 +118,13 @@ class Layer(Module):
         return self.neurons[0].activation
 
     def forward(self, h):
-        """(z^(l), h^(l)) as two lists, one entry per neuron."""
-        pairs = [n.forward(h) for n in self.neurons]
-        return [z for z, _ in pairs], [out for _, out in pairs]
-
-    def __call__(self, h):
         """h^(l), always a list (also for a layer of one neuron)."""
-        return self.forward(h)[1]
+        return self.forward_with_z(h)[1]
+
+    def forward_with_z(self, h):
+        """(z^(l), h^(l)) as two lists, one entry per neuron."""
+        pairs = [n.forward_with_z(h) for n in self.neurons]
+        return [z for z, _ in pairs], [out for _, out in pairs]
 
     def named_parameters(self):
         return [pair for n in self.neurons for pair in n.named_parameters()]
@@ -173,12 +192,12 @@ class MLP(Module):
         h = [xi if isinstance(xi, Value) else Value(xi, label=labels.x(i)) for i, xi in enumerate(x)]
         record = Trace(h)
         for layer in self.layers:
-            z, h = layer.forward(h)
+            z, h = layer.forward_with_z(h)
             record.z.append(z)
             record.h.append(h)
         return record
 
-    def __call__(self, x):
+    def forward(self, x):
         """The network's output: a Value if the last layer has one neuron, else a list."""
         return self.trace(x).output
 

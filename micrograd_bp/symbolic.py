@@ -9,7 +9,7 @@ that what they produce is the document's algebra:
 * a hidden unit:             delta_j = sum_k W_kj delta_k sigma'(z_j)   (Step 3)
 * the parameters:            dL/dW_ji = delta_j h_i,  dL/db_j = delta_j  (Step 4)
 
-How: the graph is built by the engine itself (``Layer.forward``, ``losses.softmax``)
+How: the graph is built by the engine itself (``Layer.forward_with_z``, ``losses.softmax``)
 on numbers.  Each node is then mirrored by a :class:`Node` whose ``data`` is a
 sympy expression: leaves become symbols, and interior nodes are evaluated again
 by a small forward table (:data:`FORWARD`).  Finally the reverse topological walk
@@ -334,8 +334,8 @@ def _two_layers(activation, n_in, n_hidden, n_out, l=1):
     layer1 = Layer(n_in, n_hidden, activation, l=l, seed=0)
     layer2 = Layer(n_hidden, n_out, "linear", l=l + 1, seed=1)
     x = [Value(0.5, label=labels.h(l - 1, i)) for i in range(n_in)]
-    z1, h1 = layer1.forward(x)
-    z2, _ = layer2.forward(h1)
+    z1, h1 = layer1.forward_with_z(x)
+    z2, _ = layer2.forward_with_z(h1)
     names = [v.label for v in x] + [name for layer in (layer1, layer2)
                                     for name, _ in layer.named_parameters()]
     if activation != "linear":  # the hidden unit's output is a named quantity h_j

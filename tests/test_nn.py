@@ -11,7 +11,7 @@ from micrograd_bp import MLP, Layer, Module, Neuron, Value, gradcheck
 def test_neuron_computes_z_and_h_as_the_document_writes_them():
     n = Neuron(3, activation="tanh", seed=1)
     h_in = [0.5, -1.0, 2.0]
-    z, h = n.forward(h_in)
+    z, h = n.forward_with_z(h_in)
     expected_z = sum(w.data * x for w, x in zip(n.w, h_in)) + n.b.data
     assert z.data == pytest.approx(expected_z)
     assert h.data == pytest.approx(math.tanh(expected_z))
@@ -27,7 +27,7 @@ def test_neuron_computes_z_and_h_as_the_document_writes_them():
 def test_every_activation(activation, sigma):
     n = Neuron(2, activation=activation, seed=3)
     n.b.data = 0.25
-    z, h = n.forward([0.3, -0.7])
+    z, h = n.forward_with_z([0.3, -0.7])
     assert h.data == pytest.approx(sigma(z.data))
     if activation == "linear":
         assert h is z
@@ -131,3 +131,30 @@ def test_module_base_class():
     assert Module().parameters() == [] and isinstance(MLP(1, [1]), Module)
     assert repr(MLP(2, [3, 1], activation="tanh")) == (
         "MLP(nin=2, nouts=[3, 1], activation='tanh', output_activation='linear')")
+
+
+def test_calling_a_module_is_its_forward_as_in_pytorch():
+    mlp = MLP(2, [3, 2], activation="tanh", seed=5)
+    x = [0.5, -1.0]
+    layer, neuron = mlp.layers[0], mlp.layers[0].neurons[1]
+    assert [v.data for v in layer(x)] == [v.data for v in layer.forward(x)]
+    assert neuron(x).data == neuron.forward(x).data == layer(x)[1].data
+    assert neuron(x).label == "h1[1]"  # the output h, not the pre-activation z
+    assert [v.data for v in mlp(x)] == [v.data for v in mlp.forward(x)]
+
+
+def test_forward_with_z_gives_the_pre_activations_too():
+    layer = Layer(2, 3, "relu", l=2, seed=0)
+    z, h = layer.forward_with_z([1.0, -2.0])
+    assert [v.label for v in z] == ["z2[0]", "z2[1]", "z2[2]"]
+    assert [v.data for v in h] == [max(0.0, v.data) for v in z]
+
+
+def test_a_module_of_ones_own_is_called_through_forward():
+    class Double(Module):
+        def forward(self, x):
+            return 2 * x
+
+    assert Double()(Value(3.0)).data == 6.0
+    with pytest.raises(NotImplementedError, match="Module does not define forward"):
+        Module()(1.0)
