@@ -18,6 +18,7 @@ is refused with the same sentence wherever it is given::
 import argparse
 import math
 import numbers
+import os
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")  # sigma of a layer (nn.Neuron)
 LOSSES = ("cross_entropy", "mse")  # the document's output losses (Step 2)
@@ -94,3 +95,49 @@ def number_arg(low, *, low_inclusive=True):
             bound = f"{'>=' if low_inclusive else '>'} {low}"
             raise argparse.ArgumentTypeError(f"must be a number {bound}, got {text!r}") from None
     return parse
+
+
+# --- files to be written -----------------------------------------------------------
+
+def output_file(path, where):
+    """``path`` if a file can be written there, else an OSError saying why, in one line.
+
+    Checked before any work is done, so that a long computation is not lost to a
+    typing mistake: the folder must exist, the path must not be a folder, and the
+    folder (or the file, if it exists) must be writable.  The error is the
+    matching OSError subclass (FileNotFoundError, IsADirectoryError,
+    PermissionError), with a message that names ``where`` and the path.
+    """
+    text = os.fspath(path)
+    if not text:
+        raise FileNotFoundError(f"{where}: the output file name is empty")
+    if os.path.isdir(text):
+        raise IsADirectoryError(f"{where}: cannot write {text!r}: it is a folder; give a file name "
+                                f"such as {os.path.join(text, 'graph.svg')!r}")
+    folder = os.path.dirname(os.path.abspath(text))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{where}: cannot write {text!r}: the folder "
+                                f"{os.path.dirname(text) or folder!r} does not exist")
+    target = text if os.path.exists(text) else folder
+    if not os.access(target, os.W_OK):
+        raise PermissionError(f"{where}: cannot write {text!r}: "
+                              f"{'the file' if target == text else 'its folder'} is read-only")
+    return path
+
+
+def write_file(path, data, where):
+    """Write ``data`` (bytes or str) to ``path``, once it exists in full.
+
+    Called with the finished content only, so a failure while making it (Graphviz
+    missing, a bad setting) never leaves an empty or half-written file.  An
+    OSError while writing (disk full, a read-only disk) is raised as one line that
+    names ``where`` and the path.
+    """
+    mode, encoding = ("wb", None) if isinstance(data, bytes) else ("w", "utf-8")
+    try:
+        with open(path, mode, encoding=encoding) as f:
+            f.write(data)
+    except OSError as error:
+        raise type(error)(f"{where}: cannot write {os.fspath(path)!r}: "
+                          f"{error.strerror or error}") from None
+    return path

@@ -18,8 +18,12 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="micrograd-bp",
         description="micrograd_bp: a scalar autograd engine for teaching backpropagation.",
+        epilog="With no COMMAND, runs demo: `python -m micrograd_bp` trains micrograd's demo "
+               "network, and demo's flags work without the word "
+               "(`python -m micrograd_bp --epochs 20`).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                help="demo (the default), deltas or graph")
     for name in COMMANDS:
         module = importlib.import_module(f"micrograd_bp.commands.{name}")
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)

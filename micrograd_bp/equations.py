@@ -146,6 +146,10 @@ class Recorded:
         self.dZ = [None] + [columns([tr.z[l] for tr in traces], "grad") for l in range(1, self.L + 1)]
         self.T = np.array(T).T
 
+    def __repr__(self):
+        sizes = [self.H[0].shape[0]] + [self.W[l].shape[0] for l in range(1, self.L + 1)]
+        return f"<Recorded numbers of MLP layers {sizes}, B = {self.B}>"
+
 
 # --- Steps 1-4 -------------------------------------------------------------------------
 

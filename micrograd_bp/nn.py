@@ -37,6 +37,9 @@ class Module:
     def __call__(self, *inputs):
         return self.forward(*inputs)
 
+    def __repr__(self):
+        return f"{type(self).__name__}({len(self.parameters())} parameters)"
+
     def named_parameters(self):
         """A list of (name, Value) pairs; the names follow the document (W1[j,i], b1[j])."""
         return []
@@ -153,6 +156,13 @@ class Trace:
     def output(self):
         last = self.h[-1]
         return last[0] if len(last) == 1 else last
+
+    def __repr__(self):
+        sizes = [len(h) for h in self.h]
+        out = self.output
+        shown = (f"{out.data:.4g}" if not isinstance(out, list)
+                 else "[" + ", ".join(f"{v.data:.4g}" for v in out) + "]")
+        return f"Trace(L={self.L}, sizes={sizes}, output={shown})"
 
 
 class MLP(Module):

@@ -42,6 +42,9 @@ class Optimizer:
         self.schedule = schedule
         self.k = 0  # steps taken so far
 
+    def __repr__(self):
+        return f"{type(self).__name__}(lr={self.lr}, {len(self.parameters)} parameters)"
+
     def zero_grad(self):
         """Set every p.grad to 0 before the next backward() (grads accumulate)."""
         for p in self.parameters:

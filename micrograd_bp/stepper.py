@@ -84,6 +84,10 @@ class Term:
         self.before = before              # child.grad before this step
         self.after = after                # child.grad after it
 
+    def __repr__(self):
+        return (f"<Term local={_number(self.local)} ({self.local_text}), contribution="
+                f"{_number(self.contribution)}, grad {_number(self.before)} -> {_number(self.after)}>")
+
 
 class Step:
     """One node passing its grad to its children (one application of the chain rule).

@@ -84,6 +84,10 @@ class Node:
     def __init__(self, data, op, children, label):
         self.data, self.grad, self.op, self.children, self.label = data, 0, op, children, label
 
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Node(data={self.data}, grad={self.grad}{label})"
+
 
 class SymbolicGraph:
     """The Values of an engine graph, mirrored as :class:`Node` objects over sympy.
@@ -94,6 +98,9 @@ class SymbolicGraph:
 
     def __init__(self, order, twins):
         self.order, self._twins = order, twins
+
+    def __repr__(self):
+        return f"<SymbolicGraph of {len(self.order)} nodes>"
 
     def node(self, value):
         return self._twins[value]
@@ -179,6 +186,9 @@ class Line:
     @functools.cached_property
     def holds(self):
         return simplifies_to_zero(self.difference)
+
+    def __repr__(self):
+        return f"Line({self.lhs}: rules give {self.engine}, document says {self.document})"
 
 
 class Derivation:

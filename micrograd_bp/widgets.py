@@ -17,6 +17,7 @@ Making the frames runs the backward pass, as ``root.backward()`` would.
 import html
 import io
 
+from . import checks
 from .draw import draw_graph
 from .stepper import backward_steps
 
@@ -90,6 +91,7 @@ def save_gif(frames_or_root, path, *, duration=1500, **draw_options):
     """
     from ._optional import require
 
+    checks.output_file(path, "save_gif")  # before the frames are rendered
     image = require("PIL.Image", "widgets", "Writing an animated GIF")
     frames = _as_frames(frames_or_root, draw_options)
     pictures = [image.open(io.BytesIO(f.graph.pipe(format="png"))).convert("RGB")
@@ -182,9 +184,8 @@ def html_page(frames_or_root, *, title="Backpropagation, step by step", interval
 
 def save_html(frames_or_root, path, **options):
     """Write :func:`html_page` to ``path`` (UTF-8); returns ``path``."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(html_page(frames_or_root, **options))
-    return path
+    checks.output_file(path, "save_html")  # before the frames are rendered
+    return checks.write_file(path, html_page(frames_or_root, **options), "save_html")
 
 
 def stepper_widget(frames_or_root, *, interval=1000, **draw_options):

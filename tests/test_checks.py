@@ -102,3 +102,39 @@ def test_the_command_line_offers_the_librarys_lists():
     assert _choices("deltas", "--output-activation") == checks.ACTIVATIONS
     assert _choices("deltas", "--loss") == checks.LOSSES
     assert train.LOSSES == checks.TRAINING_LOSSES
+
+
+# --- files to be written ---------------------------------------------------------------
+
+def test_an_output_file_is_checked_before_any_work(tmp_path):
+    assert checks.output_file(tmp_path / "g.svg", "save") == tmp_path / "g.svg"
+    with pytest.raises(FileNotFoundError, match=r"^save: cannot write '.*nodir/g.svg': the folder "):
+        checks.output_file(tmp_path / "nodir" / "g.svg", "save")
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        checks.output_file(tmp_path, "save")
+    with pytest.raises(FileNotFoundError, match="^save: the output file name is empty$"):
+        checks.output_file("", "save")
+
+
+def test_write_file_writes_the_whole_content_or_says_why_not(tmp_path):
+    checks.write_file(tmp_path / "a.txt", "δ = h - t", "demo")
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "δ = h - t"
+    checks.write_file(tmp_path / "b.bin", b"\x89PNG", "demo")
+    assert (tmp_path / "b.bin").read_bytes() == b"\x89PNG"
+    with pytest.raises(FileNotFoundError) as error:
+        checks.write_file(tmp_path / "nodir" / "c.txt", "x", "demo")
+    assert str(error.value) == f"demo: cannot write '{tmp_path / 'nodir' / 'c.txt'}': No such file or directory"
+
+
+def test_the_library_checks_a_file_before_rendering_frames(tmp_path, monkeypatch):
+    pytest.importorskip("graphviz")
+    from micrograd_bp import widgets
+
+    def no_frames(*args, **kwargs):
+        raise AssertionError("frames were rendered before the path was checked")
+
+    monkeypatch.setattr(widgets, "_as_frames", no_frames)
+    monkeypatch.setattr(widgets, "html_page", no_frames)
+    for save, name in ((widgets.save_html, "x.html"), (widgets.save_gif, "x.gif")):
+        with pytest.raises(FileNotFoundError, match=f"^{save.__name__}: cannot write .*{name}"):
+            save(Value(1.0), tmp_path / "nodir" / name)

@@ -140,6 +140,7 @@ def test_missing_graph_and_plot_packages_are_noted_and_the_rest_is_written(
     assert "skipped the computation graph" in printed and "Graphviz" in printed
     report = (tmp_path / "report.txt").read_text()
     assert "files: report.txt" in report and "skipped the plots" in report
+    assert not (tmp_path / "graph_one_sample.svg").exists()  # no empty file left behind
 
 
 def test_the_console_script_runs_the_demo_help():
@@ -148,3 +149,8 @@ def test_the_console_script_runs_the_demo_help():
         pytest.skip("the package is not installed with its console script")
     result = subprocess.run([script, "demo", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "--dataset" in result.stdout
+
+
+def test_help_says_that_no_command_runs_the_demo():
+    text = build_parser().format_help()
+    assert "With no COMMAND, runs demo" in text and "demo (the default)" in text

@@ -64,3 +64,10 @@ def test_evaluate_lists_steps_1_to_4_in_the_documents_order():
     by_hand = [sum(W2[k][j] * delta2[k] for k in range(2)) * (1 - trace.h[1][j].data ** 2)
                for j in range(3)]
     np.testing.assert_allclose(step3.equation[:, 0], by_hand, atol=1e-12)
+
+
+def test_the_recorded_numbers_say_what_they_hold():
+    mlp = MLP(3, [4, 2], seed=0)
+    traces = [mlp.trace([0.1, 0.2, 0.3]), mlp.trace([0.3, 0.2, 0.1])]
+    assert repr(Recorded(mlp, traces, [[1.0, 0.0], [0.0, 1.0]], np)) == (
+        "<Recorded numbers of MLP layers [3, 4, 2], B = 2>")

@@ -162,3 +162,94 @@ def test_max_nodes_follows_one_rule(text, capsys):
     with pytest.raises(SystemExit):
         main(["graph", "--max-nodes", text])
     assert f"argument --max-nodes: must be a whole number >= 1, got '{text}'" in capsys.readouterr().err
+
+
+# --- the edges: files that cannot be written, values that make no sense ------------------
+
+def run_graph(arguments, capsys):
+    """(exit code, stdout, stderr) of ``micrograd-bp graph ARGUMENTS``, in this process."""
+    code = main(["graph", *arguments])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+@pytest.mark.parametrize("flag, path, message", [
+    ("--out", "nodir/x.svg", "--out: cannot write 'nodir/x.svg': the folder 'nodir' does not exist"),
+    ("--out", ".", "--out: cannot write '.': it is a folder; give a file name such as './graph.svg'"),
+    ("--out", "/", "--out: cannot write '/': it is a folder; give a file name such as '/graph.svg'"),
+    ("--steps", "nodir/x.html", "--steps: cannot write 'nodir/x.html': the folder 'nodir' does not exist"),
+    ("--steps", "nodir/x.gif", "--steps: cannot write 'nodir/x.gif': the folder 'nodir' does not exist"),
+])
+def test_an_output_that_cannot_be_written_is_one_line_before_any_work(
+        flag, path, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_graph([flag, path], capsys)
+    assert code == 2 and out == ""
+    assert err == f"micrograd-bp graph: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []  # not even graph.svg
+
+
+def test_a_read_only_folder_is_one_line(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    import os
+    if os.access(folder, os.W_OK):  # root may write anywhere: make the check see read-only
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(folder) else real(p, mode))
+    code, _, err = run_graph(["--out", str(folder / "g.svg")], capsys)
+    folder.chmod(0o755)
+    assert code == 2
+    assert err.strip() == (f"micrograd-bp graph: error: --out: cannot write "
+                           f"'{folder / 'g.svg'}': its folder is read-only")
+
+
+@needs_dot
+def test_steps_alone_does_not_overwrite_graph_svg(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "graph.svg").write_text("my own drawing")
+    code, out, _ = run_graph(["--steps", "slides.html"], capsys)
+    assert code == 0 and out == "wrote slides.html\n"
+    assert (tmp_path / "graph.svg").read_text() == "my own drawing"
+    assert (tmp_path / "slides.html").read_text().count("<svg") == 6
+
+
+@needs_dot
+def test_the_format_follows_the_file_name_and_may_not_contradict_it(tmp_path, capsys):
+    png = tmp_path / "x.png"
+    code, _, err = run_graph(["--format", "pdf", "--out", str(png)], capsys)
+    assert code == 2 and not png.exists()
+    assert err.strip() == (f"micrograd-bp graph: error: --format pdf would write PDF into "
+                           f"'{png}'; end the file name in .pdf, or use --format png")
+    assert run_graph(["--out", str(png)], capsys)[0] == 0
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")  # a PNG, as its name says
+    code, _, err = run_graph(["--out", str(tmp_path / "x.jpg")], capsys)
+    assert code == 2 and "must end in .svg, .png or .pdf" in err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_variable_that_is_not_finite_is_named(value, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_graph(["--expr", "a * 2", "--var", f"a={value}"], capsys)
+    assert code == 2
+    assert err.strip() == (f"micrograd-bp graph: error: --var a: '{value}' was given; "
+                           f"a variable needs a finite number")
+
+
+@needs_dot
+def test_a_variable_given_twice_or_never_used_is_a_warning(tmp_path, capsys):
+    svg = tmp_path / "g.svg"
+    code, _, err = run_graph(["--expr", "a * b", "--var", "a=1", "--var", "b=2", "--var", "a=3",
+                              "--var", "c=4", "--out", str(svg)], capsys)
+    assert code == 0
+    assert err.splitlines() == [
+        "micrograd-bp graph: warning: --var a is given twice; using the last one, a=3",
+        "micrograd-bp graph: warning: --var c is not used by --expr 'a * b'"]
+    assert "data 3.0000" in " ".join(svg_texts(svg).values())  # a = 3, the last value
+
+
+def test_a_bad_out_is_found_before_graphviz_is_needed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot program on PATH
+    code, _, err = run_graph(["--out", str(tmp_path / "nodir" / "g.svg")], capsys)
+    assert code == 2 and "the folder" in err  # checked before anything is drawn

@@ -158,3 +158,18 @@ def test_a_module_of_ones_own_is_called_through_forward():
     assert Double()(Value(3.0)).data == 6.0
     with pytest.raises(NotImplementedError, match="Module does not define forward"):
         Module()(1.0)
+
+
+def test_a_trace_and_a_module_read_well_when_printed():
+    mlp = MLP(2, [3, 2], seed=0)
+    trace = mlp.trace([1.0, 2.0])
+    shown = ", ".join(f"{v.data:.4g}" for v in trace.output)
+    assert repr(trace) == f"Trace(L=2, sizes=[2, 3, 2], output=[{shown}])"
+    one = MLP(2, [1], seed=0).trace([1.0, 2.0])
+    assert repr(one) == f"Trace(L=1, sizes=[2, 1], output={one.output.data:.4g})"
+
+    class Affine(Module):
+        def named_parameters(self):
+            return [("a", Value(1.0)), ("b", Value(0.0))]
+
+    assert repr(Affine()) == "Affine(2 parameters)"

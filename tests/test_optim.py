@@ -150,3 +150,12 @@ def test_a_schedule_giving_a_negative_rate_is_reported_with_its_step():
     opt.step()
     with pytest.raises(ValueError, match=r"schedule\(1\) must be a number >= 0"):
         opt.step()
+
+
+def test_an_optimizer_of_ones_own_reads_well_when_printed():
+    from micrograd_bp.optim import Optimizer
+
+    class Plain(Optimizer):
+        pass
+
+    assert repr(Plain(MLP(2, [1], seed=0).parameters(), lr=0.5)) == "Plain(lr=0.5, 3 parameters)"

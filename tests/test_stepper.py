@@ -155,3 +155,11 @@ def test_unlabelled_nodes_get_their_topological_index_as_name():
 def test_a_non_value_is_refused():
     with pytest.raises(TypeError, match="backward_steps needs a Value"):
         backward_steps(3.0)
+
+
+def test_a_term_reads_well_when_printed():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    step = next(iter(backward_steps(x * w)))
+    assert [repr(t) for t in step.terms] == [
+        "<Term local=-3.0 (w.data), contribution=-3.0, grad 0.0 -> -3.0>",
+        "<Term local=2.0 (x.data), contribution=2.0, grad 0.0 -> 2.0>"]

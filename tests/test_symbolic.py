@@ -154,3 +154,15 @@ def test_without_sympy_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "sympy", None)  # import sympy now fails
     with pytest.raises(ImportError, match=r"pip install 'micrograd_bp\[symbolic\]'"):
         derive_hidden_delta("tanh")
+
+
+def test_the_symbolic_objects_read_well_when_printed():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    out = a * b
+    x, y = sp.symbols("x y", real=True)
+    graph = mirror([out], {"a": x, "b": y})
+    graph.backward({out: 1})
+    assert repr(graph) == "<SymbolicGraph of 3 nodes>"
+    assert repr(graph.node(a)) == "Node(data=x, grad=y, label='a')"
+    line = derive_weight_gradient("linear", 1, 1, 1).lines[0]
+    assert repr(line).startswith(r"Line(\frac{\partial L}{\partial W^{(1)}_{00}}: rules give ")

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from micrograd_bp.checks import number_arg, whole_number_arg
+from micrograd_bp.checks import number_arg, whole_number_arg, write_file
 
 HELP = "train an MLP on a 2-D dataset (micrograd's demo) and write plots and a report"
 
@@ -135,10 +135,8 @@ def write_graph(model, X, y, s, out):
     L = one_sample_loss(model, X[0], y[0], s["loss"])
     caption = f"one sample x = ({X[0][0]:.3f}, {X[0][1]:.3f}), label {y[0]}: L = {L.data:.4f}"
     g = draw_graph(L, view="neuron", number_format=".3f", caption=caption)
-    path = os.path.join(out, "graph_one_sample.svg")
-    with open(path, "wb") as f:
-        f.write(g.pipe(format="svg"))
-    return path
+    svg = g.pipe(format="svg")  # made in full first: without dot, no empty file is left
+    return write_file(os.path.join(out, "graph_one_sample.svg"), svg, "demo")
 
 
 def write_plots(model, X, y, history, out):

@@ -11,11 +11,15 @@ exp log tanh relu sigmoid sin cos are allowed.  Nothing is ever passed to eval()
 
 import argparse
 import ast
+import math
+import os
 import sys
 
 from micrograd_bp.checks import whole_number_arg
 
 HELP = "render a computation graph (an example or an --expr) to SVG, PNG or PDF"
+
+FORMATS = ("svg", "png", "pdf")
 
 FUNCTIONS = ("exp", "log", "tanh", "relu", "sigmoid", "sin", "cos")
 MAX_EXPRESSION_LENGTH = 500
@@ -31,8 +35,10 @@ def add_arguments(parser):
                         help="the value of a variable of --expr (repeat for each)")
     parser.add_argument("--view", choices=("scalar", "neuron"), default="scalar",
                         help="one box per Value (scalar) or one per neuron of an MLP")
-    parser.add_argument("--format", choices=("svg", "png", "pdf"), default="svg")
-    parser.add_argument("--out", help="the file to write (default: graph.FORMAT)")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="svg, png or pdf (default: from the --out file's ending, else svg)")
+    parser.add_argument("--out", help="the file to write, ending in .svg, .png or .pdf "
+                                      "(default: graph.FORMAT; with --steps, none unless given)")
     parser.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR")
     parser.add_argument("--no-grad", action="store_true", help="do not show the grads")
     parser.add_argument("--color-by-grad", action="store_true",
@@ -42,8 +48,9 @@ def add_arguments(parser):
     parser.add_argument("--explain", action="store_true",
                         help="also print the backward pass step by step")
     parser.add_argument("--steps", metavar="FILE.html|FILE.gif", type=_steps_path,
-                        help="also write the backward pass for slides, one frame per chain-rule "
-                             "step: a self-contained HTML page (.html) or an animated GIF (.gif)")
+                        help="write the backward pass for slides, one frame per chain-rule "
+                             "step: a self-contained HTML page (.html) or an animated GIF (.gif); "
+                             "the single picture is then written only if --out is given too")
 
 
 def _steps_path(path):
@@ -87,8 +94,8 @@ def mlp_example():
 
 # --- --expr, read safely ------------------------------------------------------------
 
-def parse_variables(assignments):
-    """{"a": 2.0, ...} from ["a=2", ...]."""
+def parse_variables(assignments, warn=None):
+    """{"a": 2.0, ...} from ["a=2", ...]; ``warn(text)`` hears of a name given twice."""
     variables = {}
     for text in assignments:
         name, sep, number = text.partition("=")
@@ -98,10 +105,26 @@ def parse_variables(assignments):
         if name in FUNCTIONS:
             raise ValueError(f"--var {name}: {name!r} is a function name, choose another")
         try:
-            variables[name] = float(number)
+            value = float(number)
         except ValueError:
             raise ValueError(f"--var {name}: {number!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"--var {name}: {number.strip()!r} was given; a variable needs a "
+                             f"finite number")
+        if name in variables and warn is not None:
+            warn(f"--var {name} is given twice; using the last one, {name}={number.strip()}")
+        variables[name] = value
     return variables
+
+
+def unused_variables(expression, variables):
+    """The names given a value that ``expression`` never uses, in the order given."""
+    try:
+        used = {node.id for node in ast.walk(ast.parse(expression, mode="eval"))
+                if isinstance(node, ast.Name)}
+    except SyntaxError:
+        return []  # evaluate() says what is wrong with it
+    return [name for name in variables if name not in used]
 
 
 def evaluate(expression, variables):
@@ -155,10 +178,14 @@ def _evaluate(node, leaves, expression):
 
 # --- the command ----------------------------------------------------------------------
 
-def build_root(args):
-    """The root Value the command draws (before backward)."""
+def build_root(args, warn=None):
+    """The root Value the command draws (before backward); ``warn(text)`` hears of
+    a --var given twice or never used."""
     if args.expr is not None:
-        root = evaluate(args.expr, parse_variables(args.var))
+        variables = parse_variables(args.var, warn)
+        root = evaluate(args.expr, variables)
+        for name in unused_variables(args.expr, variables) if warn else ():
+            warn(f"--var {name} is not used by --expr {args.expr!r}")
         if not root.label:
             root.label = "L"
     else:
@@ -168,11 +195,55 @@ def build_root(args):
     return root
 
 
+def _warn(text):
+    print(f"micrograd-bp graph: warning: {text}", file=sys.stderr)
+
+
+def _error(text):
+    print(f"micrograd-bp graph: error: {text}", file=sys.stderr)
+
+
+def picture_format(args):
+    """The single picture's format: --format, or the ending of --out, else svg.
+
+    Refuses an --out whose ending is not a format, or disagrees with --format (a PDF
+    named x.png would open nowhere).
+    """
+    if not args.out:
+        return args.format or "svg"
+    ending = os.path.splitext(args.out)[1].lower().lstrip(".")
+    if ending not in FORMATS:
+        raise ValueError(f"--out {args.out!r} must end in .svg, .png or .pdf")
+    if args.format and args.format != ending:
+        raise ValueError(f"--format {args.format} would write {args.format.upper()} into "
+                         f"{args.out!r}; end the file name in .{args.format}, or use --format {ending}")
+    return ending
+
+
+def check_outputs(args):
+    """(the picture's path or None, its format), every output file checked writable.
+
+    With --steps and no --out only the slides are written: the default graph.svg
+    is not overwritten behind the user's back.
+    """
+    from micrograd_bp.checks import output_file
+
+    for path, flag in ((args.out, "--out"), (args.steps, "--steps")):
+        if path is not None:
+            output_file(path, flag)
+    fmt = picture_format(args)
+    if args.out or args.steps:
+        return args.out, fmt
+    return output_file(f"graph.{fmt}", "--out"), fmt
+
+
 def run(args):
+    from micrograd_bp.checks import write_file
     from micrograd_bp.draw import MAX_NODES, DotNotFoundError, draw_graph
 
     try:
-        root = build_root(args)
+        out, fmt = check_outputs(args)
+        root = build_root(args, warn=_warn)
         if args.explain:  # the backward pass, one printed step at a time
             from micrograd_bp.stepper import explain_backward
 
@@ -182,21 +253,28 @@ def run(args):
         graph = draw_graph(root, rankdir=args.rankdir, show_grad=not args.no_grad,
                            color_by_grad=args.color_by_grad, view=args.view,
                            max_nodes=args.max_nodes or MAX_NODES, show_ids=args.explain)
-    except (ValueError, TypeError, ZeroDivisionError, OverflowError, ImportError) as error:
-        print(f"micrograd-bp graph: error: {error}", file=sys.stderr)
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError, ImportError,
+            OSError) as error:
+        _error(error)
         return 2
-    out = args.out or f"graph.{args.format}"
+    if out is None:
+        return write_steps(args)
     try:
-        data = graph.pipe(format=args.format)
+        data = graph.pipe(format=fmt)  # made in full before the file is opened
     except DotNotFoundError as error:
         source = out + ".gv"
-        with open(source, "w", encoding="utf-8") as f:
-            f.write(graph.source)
-        print(f"micrograd-bp graph: error: {error}\nwrote the DOT source to {source}",
-              file=sys.stderr)
+        try:
+            write_file(source, graph.source, "--out")
+        except OSError as write_error:
+            _error(f"{error}\n{write_error}")
+            return 1
+        _error(f"{error}\nwrote the DOT source to {source}")
         return 1
-    with open(out, "wb") as f:
-        f.write(data)
+    try:
+        write_file(out, data, "--out")
+    except OSError as error:
+        _error(error)
+        return 1
     print(f"wrote {out}")
     return write_steps(args) if args.steps else 0
 
@@ -213,8 +291,8 @@ def write_steps(args):
         root = build_root(args)  # a new graph: stepping runs backward() once more
         save = save_html if args.steps.lower().endswith(".html") else save_gif
         save(root, args.steps, **options)
-    except (ValueError, ImportError, DotNotFoundError) as error:
-        print(f"micrograd-bp graph: error: {error}", file=sys.stderr)
+    except (ValueError, ImportError, DotNotFoundError, OSError) as error:
+        _error(error)
         return 1
     print(f"wrote {args.steps}")
     return 0
