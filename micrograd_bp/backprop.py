@@ -6,22 +6,12 @@ thing.  For an MLP, a sample (or a minibatch) and targets it
 
 1. runs the forward pass with ``mlp.trace(x)``, recording z^(l) and h^(l);
 2. runs the engine's ``backward()`` on the loss L = 1/B sum_i L_i;
-3. evaluates the document's equations with numpy from the recorded numbers only
-   (the forward values and the parameters, never the engine's grads)::
-
-       Step 1   z^(l) = W^(l) h^(l-1) + b^(l),   h^(l) = sigma(z^(l))
-       Step 2   delta^(L) = dL/dh^(L) * sigma'(z^(L))       (* is elementwise)
-                delta^(L) = h^(L) - t      for softmax with cross-entropy
-       Step 3   delta^(l) = (W^(l+1))^T delta^(l+1) * sigma'(z^(l))
-       Step 4   dL/dW^(l) = 1/B sum_i delta_i^(l) (h_i^(l-1))^T
-                dL/db^(l) = 1/B sum_i delta_i^(l)
-
+3. evaluates the document's Steps 1-4 with numpy from the recorded numbers only
+   (the forward values and the parameters, never the engine's grads), as
+   :mod:`micrograd_bp.equations` writes them;
 4. and reports, equation by equation, the equation's numbers, the engine's
-   numbers and their largest difference.
-
-The equations themselves are :mod:`micrograd_bp.equations` (numpy); how they are
-written (text, LaTeX, HTML) is :mod:`micrograd_bp.equations_text`.  This module
-runs the engine and puts the two side by side.
+   numbers and their largest difference (written as text, LaTeX and HTML by
+   :mod:`micrograd_bp.equations_text`).
 
 Every quantity is a matrix with one column per sample i (for B = 1, a column
 vector).  delta_i^(l) is the document's dL_i/dz_i^(l) for the sample's own loss.
