@@ -4,11 +4,13 @@
 #   bash run.sh demo [flags]    the main job: python -m micrograd_bp demo [flags]
 #   bash run.sh test [flags]    the whole test suite: python -m pytest [flags]
 #   bash run.sh bench           the benchmarks against micrograd 0.1.0 and PyTorch
+#   bash run.sh docs            the web book, into docs/_build/html (open index.html)
 #
 # It installs Graphviz (and python3-venv where missing) with apt-get, makes a
 # virtual environment in .venv and installs the package into it.  The test job
 # also installs PyTorch 2.13.0 for the comparison tests (SKIP_TORCH=1 skips that;
-# those tests then skip themselves).
+# those tests then skip themselves), and Debian's chromium for the browser tests.
+# The docs and test jobs install node and npm (the book bundles MathJax from npm).
 set -euo pipefail
 cd "$(dirname "$0")"
 job="${1:-demo}"
@@ -21,6 +23,12 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+if [ "$job" = docs ] || [ "$job" = test ]; then
+    command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+fi
+if [ "$job" = test ]; then
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing system packages: ${missing[*]}"
@@ -45,6 +53,10 @@ case "$job" in
         [ "${SKIP_TORCH:-0}" = 1 ] || pip_install "torch==2.13.0"
         "$py" benchmarks/bench_engine.py "$@"
         exec "$py" benchmarks/bench_training.py "$@" ;;
+    docs)
+        pip_install -e ".[docs]"
+        "$py" -m sphinx -b html -c docs -W --keep-going -q "$@" . docs/_build/html
+        echo "the book is in docs/_build/html: open docs/_build/html/index.html in a browser" ;;
     *)
-        echo "usage: bash run.sh demo|test|bench [flags]" >&2; exit 2 ;;
+        echo "usage: bash run.sh demo|test|bench|docs [flags]" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 """Benchmark: micrograd_bp against micrograd 0.1.0 and PyTorch used as a scalar engine.
 
 Run it with ``bash run.sh bench`` (or ``python benchmarks/bench_engine.py``; needs
-``pip install 'micrograd_bp[bench]' torch==2.13.0``).  All engines run in this one
+``pip install -e '.[bench]' torch==2.13.0``).  All engines run in this one
 process, interleaved round by round, and every ratio is taken within a round.
 
 Every timed region includes dropping the graph and ``gc.collect()``: micrograd's
@@ -30,7 +30,7 @@ try:
     import micrograd.engine as mg_engine
     import micrograd.nn as mg_nn
 except ImportError:
-    sys.exit("the benchmark needs micrograd 0.1.0: pip install 'micrograd_bp[bench]'")
+    sys.exit("the benchmark needs micrograd 0.1.0: pip install -e '.[bench]'")
 try:
     import torch
 except ImportError:

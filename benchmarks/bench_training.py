@@ -36,7 +36,7 @@ try:
     from micrograd.engine import Value as MgValue
     from micrograd.nn import MLP as MgMLP
 except ImportError:
-    sys.exit("the benchmark needs micrograd 0.1.0: pip install 'micrograd_bp[bench]'")
+    sys.exit("the benchmark needs micrograd 0.1.0: pip install -e '.[bench]'")
 
 BAR = 0.25  # the goal: micrograd_bp's demo training in at most 0.25x micrograd's time
 

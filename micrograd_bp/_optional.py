@@ -14,5 +14,5 @@ def require(module, extra, purpose):
     except ImportError:
         raise ImportError(
             f"{purpose} needs the optional package '{module.split('.')[0]}', which is not "
-            f"installed. Install it with:  pip install 'micrograd_bp[{extra}]'"
+            f"installed. Install it with:  pip install -e '.[{extra}]' (from a clone of micrograd_bp)"
         ) from None

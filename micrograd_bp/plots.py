@@ -1,6 +1,6 @@
 """Pictures of training: loss and accuracy curves, and a 2-D decision boundary.
 
-Needs matplotlib (``pip install 'micrograd_bp[plots]'``), imported only when a
+Needs matplotlib (``pip install -e '.[plots]'``), imported only when a
 function here is called.  Every function returns a matplotlib ``Figure``: in
 Jupyter it shows inline when it is the last expression of a cell; in a script
 (also without a display) save it with ``fig.savefig("name.png")``.

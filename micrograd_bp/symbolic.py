@@ -18,7 +18,7 @@ of ``backward()`` runs with ``RULES`` and a sympy maths namespace
 formula typed here.  The document's formula is written separately and sympy
 checks that the difference simplifies to 0.
 
-Needs the optional package sympy:  pip install 'micrograd_bp[symbolic]'.
+Needs the optional package sympy:  pip install -e '.[symbolic]'.
 """
 
 import functools

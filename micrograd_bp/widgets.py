@@ -192,7 +192,7 @@ def stepper_widget(frames_or_root, *, interval=1000, **draw_options):
     """A Jupyter widget: previous / play / next, a slider, the graph and the step's text.
 
     Give it a Value (it runs the backward pass, see :func:`backward_frames`) or
-    the frames.  Needs ipywidgets (``pip install 'micrograd_bp[widgets]'``).
+    the frames.  Needs ipywidgets (``pip install -e '.[widgets]'``).
     """
     from ._optional import require
 

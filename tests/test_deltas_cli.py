@@ -86,4 +86,4 @@ def test_runs_as_a_module():
 def test_without_numpy_the_command_says_what_to_install(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now fails
     assert main(["deltas"]) == 2
-    assert "pip install 'micrograd_bp[equations]'" in capsys.readouterr().err
+    assert "pip install -e '.[equations]'" in capsys.readouterr().err

@@ -136,7 +136,7 @@ def test_missing_graph_and_plot_packages_are_noted_and_the_rest_is_written(
     code = main(["demo", "--samples", "10", "--epochs", "2", "--out", str(tmp_path)])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "skipped the plots" in printed and "micrograd_bp[plots]" in printed
+    assert "skipped the plots" in printed and "pip install -e '.[plots]'" in printed
     assert "skipped the computation graph" in printed and "Graphviz" in printed
     report = (tmp_path / "report.txt").read_text()
     assert "files: report.txt" in report and "skipped the plots" in report

@@ -26,7 +26,7 @@ def test_importing_the_package_imports_no_optional_dependency():
 
 def test_a_missing_optional_package_names_the_extra_to_install():
     from micrograd_bp._optional import require
-    with pytest.raises(ImportError, match=r"pip install 'micrograd_bp\[plots\]'"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[plots\]'"):
         require("no_such_package_xyz", "plots", "Plotting")
 
 

@@ -120,7 +120,7 @@ def test_decision_boundary_rejects_mismatched_labels_and_bad_points():
 
 def test_missing_matplotlib_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
-    with pytest.raises(ImportError, match=r"pip install 'micrograd_bp\[plots\]'"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[plots\]'"):
         plot_history(made_up_history())
 
 

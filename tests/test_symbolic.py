@@ -152,7 +152,7 @@ def test_without_sympy_the_error_says_what_to_install(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "sympy", None)  # import sympy now fails
-    with pytest.raises(ImportError, match=r"pip install 'micrograd_bp\[symbolic\]'"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[symbolic\]'"):
         derive_hidden_delta("tanh")
 
 

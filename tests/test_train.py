@@ -183,7 +183,7 @@ def test_missing_tqdm_gives_an_install_hint_unless_progress_is_off(monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm", None)       # import tqdm -> ImportError
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     X, y = moons(10, seed=0)
-    with pytest.raises(ImportError, match=r"pip install 'micrograd_bp\[progress\]'"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[progress\]'"):
         fit(MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=True)
     assert len(fit(MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=False)) == 1
 

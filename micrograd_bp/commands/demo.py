@@ -195,7 +195,7 @@ def run(args):
     try:
         import tqdm.auto  # noqa: F401  (only to know whether a bar can be shown)
     except ImportError:
-        say("(no progress bar: pip install 'micrograd_bp[progress]' to see one)")
+        say("(no progress bar: pip install -e '.[progress]' to see one)")
         progress = False
     start = time.perf_counter()
     history = fit(model, X, y, loss=s["loss"], optimizer=optimizer, epochs=s["epochs"],
