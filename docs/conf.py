@@ -163,7 +163,25 @@ def plain_text_docstrings(app, what, name, obj, options, lines):
         lines[:] = ["::", ""] + ["    " + line for line in lines] + [""]
 
 
+def complete_the_api_reference(app, docname, source):
+    """docs/api.md lists the modules by topic; any module it does not list yet is added at its end."""
+    if docname != "docs/api":
+        return
+    import pkgutil
+
+    import micrograd_bp
+
+    listed = set(re.findall(r"automodule:: ([\w.]+)", source[0]))
+    modules = [m.name for m in pkgutil.walk_packages(micrograd_bp.__path__, "micrograd_bp.")
+               if not any(part.startswith("_") for part in m.name.split(".")) and not m.ispkg]
+    missing = [name for name in modules if name not in listed]
+    if missing:
+        source[0] += "\n## More modules\n\n" + "".join(
+            f"```{{eval-rst}}\n.. automodule:: {name}\n```\n\n" for name in missing)
+
+
 def setup(app):
+    app.connect("source-read", complete_the_api_reference)
     app.connect("autodoc-process-docstring", plain_text_docstrings)
     app.connect("config-inited", check_notebooks)
     app.connect("doctree-read", describe_notebook_pictures)
