@@ -230,7 +230,7 @@ def test_without_dot_rendering_says_how_to_install_it_and_the_source_stays(monke
 def test_without_the_graphviz_package_the_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz now fails
     monkeypatch.setattr(draw, "_DIGRAPH_CLASS", None)
-    with pytest.raises(ImportError, match=r"micrograd_bp\[graph\]"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[graph\]'"):
         draw_graph(tanh_neuron())
 
 
