@@ -185,7 +185,7 @@ def test_every_page_loads_without_errors_and_its_math_is_typeset(site, browser):
             if path == site / "index.html":  # the site's top redirects to the book's first page
                 w.page.wait_for_url("**/docs/index.html")
             typeset(w.page)
-            w.page.wait_for_load_state("networkidle")
+            w.page.evaluate("() => document.fonts.ready.then(() => true)")  # MathJax's fonts, loaded
             assert not w.problems, f"{path.relative_to(site)}:\n" + "\n".join(w.problems)
             untypeset = w.page.locator(".math:not(:has(mjx-container))").count()
             assert untypeset == 0, f"{path.relative_to(site)}: {untypeset} formulas left as TeX"
