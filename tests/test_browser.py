@@ -214,26 +214,61 @@ def test_the_landing_page_links_to_the_first_notebook(site, browser):
 # --- steppers: the exported page and the book's pages --------------------------------
 
 class Stepper:
-    """The HTML stepper of ``widgets.html_page`` as a learner sees it."""
+    """One HTML stepper (frames, previous / play / next, a slider) as a learner sees it.
 
-    def __init__(self, page):
-        self.page = page
+    ``root`` is the element holding one stepper: the page exported by ``html_page``,
+    or one stepper among several on a notebook's page.  The controls are found by
+    what they show (buttons named previous / play / next, a range input), not by ids.
+    """
 
-    def frame(self):
-        return self.page.locator(".frame.current")
+    def __init__(self, root):
+        self.root = root
+        self.slider = root.locator("input[type=range]").first
+
+    def button(self, name):
+        return self.root.get_by_role("button", name=re.compile(name, re.IGNORECASE)).first
 
     def state(self):
         """(index of the visible frame, its text), checking exactly one frame is shown."""
-        shown = self.page.locator(".frame").evaluate_all(
-            "fs => fs.map((f, i) => [i, getComputedStyle(f).display]).filter(x => x[1] !== 'none')")
-        assert len(shown) == 1, f"exactly one frame is visible, not {shown}"
-        return shown[0][0], self.frame().locator("pre").inner_text()
+        shown = self.root.locator(".frame").evaluate_all(
+            "fs => fs.map((f, i) => [i, f.offsetParent !== null, f.innerText]).filter(x => x[1])")
+        assert len(shown) == 1, f"exactly one frame is visible, not {[x[0] for x in shown]}"
+        return shown[0][0], shown[0][2]
 
     def count(self):
-        return self.page.locator(".frame").count()
+        return self.root.locator(".frame").count()
 
-    def click(self, button):
-        self.page.locator(f"#{button}").click()
+
+def check_stepping(page, s):
+    """next / previous / the slider / the arrow keys change the visible frame and its text."""
+    n = s.count()
+    assert n >= 3, f"a stepper with {n} frames"
+    first = s.state()
+    assert first[0] == 0, "it opens on the first frame"
+    s.button("next").click()
+    second = s.state()
+    assert second[0] == 1 and second[1] != first[1], "next shows the next frame and its text"
+    s.button("previous").click()
+    assert s.state() == first, "previous goes back"
+    s.slider.fill(str(n - 1))
+    last = s.state()
+    assert last[0] == n - 1 and last[1] != first[1], "the slider jumps to a frame"
+    s.root.locator(".frame").nth(n - 1).click()  # focus inside the stepper, not on a control
+    page.keyboard.press("ArrowLeft")
+    assert s.state()[0] == n - 2, "the left arrow goes back one frame"
+    page.keyboard.press("ArrowRight")
+    assert s.state() == last, "the right arrow goes forward one frame"
+
+
+def check_playing(page, s):
+    """play advances frame by frame to the last frame and stops (the page's clock is moved by hand)."""
+    n = s.count()
+    s.button("play").click()
+    page.clock.run_for(2_000)
+    assert 0 < s.state()[0] < n - 1, "play advances frame by frame"
+    page.clock.run_for(60_000 * n)
+    assert s.state()[0] == n - 1, "play advances to the last frame"
+    assert "play" in s.button("play|pause").inner_text().lower(), "and stops there"
 
 
 @pytest.fixture(scope="module")
@@ -254,24 +289,7 @@ def exported_steps(tmp_path_factory):
 def test_the_exported_stepper_steps_with_buttons_slider_and_keys(exported_steps, browser):
     with watched(browser, "exported-stepper") as w:
         w.page.goto(exported_steps.as_uri())
-        s = Stepper(w.page)
-        n = s.count()
-        assert n >= 5, "the neuron's backward pass has several steps"
-        first = s.state()
-        assert first[0] == 0
-        s.click("next")
-        second = s.state()
-        assert second[0] == 1 and second[1] != first[1], "next shows the next frame and its text"
-        s.click("previous")
-        assert s.state() == first, "previous goes back"
-        w.page.locator("#slider").fill(str(n - 1))
-        last = s.state()
-        assert last[0] == n - 1 and last[1] != first[1], "the slider jumps to a frame"
-        w.page.locator("h1").click()  # focus on the page, not on a control
-        w.page.keyboard.press("ArrowLeft")
-        assert s.state()[0] == n - 2, "the left arrow goes back one frame"
-        w.page.keyboard.press("ArrowRight")
-        assert s.state() == last, "the right arrow goes forward one frame"
+        check_stepping(w.page, Stepper(w.page.locator("body")))
         assert not w.problems, "\n".join(w.problems)
 
 
@@ -279,15 +297,49 @@ def test_the_exported_stepper_plays_to_the_end(exported_steps, browser):
     with watched(browser, "exported-stepper-play") as w:
         w.page.clock.install()  # the test moves the page's clock: no waiting for real seconds
         w.page.goto(exported_steps.as_uri())
-        s = Stepper(w.page)
-        n = s.count()
-        s.click("play")
-        w.page.clock.run_for(2_000)
-        assert 0 < s.state()[0] < n - 1, "play advances frame by frame"
-        w.page.clock.run_for(60_000 * n)
-        assert s.state()[0] == n - 1, "play advances to the last frame"
-        assert "play" in w.page.locator("#play").inner_text(), "and stops there"
+        check_playing(w.page, Stepper(w.page.locator("body")))
         assert not w.problems, "\n".join(w.problems)
+
+
+# The steppers on the book's pages: each one is the nearest element around a slider
+# that also holds frames.
+_MARK_STEPPERS = """() => {
+  let k = 0;
+  for (const slider of document.querySelectorAll("input[type=range]")) {
+    let el = slider.parentElement;
+    while (el && !el.querySelector(".frame")) el = el.parentElement;
+    if (el) el.setAttribute("data-test-stepper", k++);
+  }
+  return k;
+}"""
+
+
+def _book_steppers(site):
+    """(page, number of steppers on it) for every book page whose HTML holds a stepper."""
+    found = []
+    for path in pages(site):
+        text = path.read_text(encoding="utf-8")
+        if 'type="range"' in text and 'class="frame' in text:
+            found.append(path)
+    return found
+
+
+def test_the_book_steppers_step_and_play(site, browser):
+    found = _book_steppers(site)
+    if not found:
+        pytest.skip("no page of the book has an HTML stepper yet")
+    for path in found:
+        with watched(browser, f"book-stepper-{path.stem}") as w:
+            w.page.clock.install()
+            w.page.goto(path.as_uri())
+            count = w.page.evaluate(_MARK_STEPPERS)
+            assert count >= 1, f"{path.name}: a stepper's slider sits next to its frames"
+            for k in range(count):
+                root = w.page.locator(f"[data-test-stepper='{k}']")
+                root.scroll_into_view_if_needed()
+                check_stepping(w.page, Stepper(root))
+                check_playing(w.page, Stepper(root))
+            assert not w.problems, "\n".join(w.problems)
 
 
 # --- the live widget in JupyterLab ---------------------------------------------------
