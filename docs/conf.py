@@ -118,7 +118,9 @@ def check_notebooks(app, config):
         ):
             problems.append(f"{ipynb.name} was saved with a failing or unrun cell")
     if problems:
-        raise RuntimeError("cannot build the book:\n  " + "\n  ".join(problems))
+        from sphinx.errors import ConfigError
+
+        raise ConfigError("cannot build the book:\n  " + "\n  ".join(problems))
 
 
 def describe_notebook_pictures(app, doctree):
