@@ -32,6 +32,7 @@ OPERATIONS = [
     ("a ** -2", lambda a: a ** -2, [0.8]),
     ("a ** 0.5", lambda a: a ** 0.5, [2.0]),
     ("a ** b", lambda a, b: a ** b, [1.7, 0.6]),
+    ("a ** b, 0 < a < 1", lambda a, b: a ** b, [0.4, 1.5]),
     ("2 ** a", lambda a: 2 ** a, [0.9]),
     ("exp", lambda a: a.exp(), [0.4]),
     ("log", lambda a: a.log(), [0.4]),
@@ -70,6 +71,13 @@ def test_powers_at_zero():
         x = Value(0.0)
         (x ** exponent).backward()  # d/dx x**k = k x**(k-1) at x = 0
         assert x.grad == expected, exponent
+
+
+def test_powers_at_one():
+    for exponent in (0.5, -1, 3):
+        x = Value(1.0)
+        (x ** exponent).backward()  # d/dx x**k = k x**(k-1) = k at x = 1
+        assert x.grad == exponent
 
 
 def test_sigmoid_is_stable_for_large_inputs():
@@ -164,6 +172,30 @@ def test_backward_of_a_leaf():
     a = Value(3.0)
     a.backward()
     assert a.grad == 1.0
+    a.backward()  # a leaf accumulates, also when it is the root: dL/dL added twice
+    assert a.grad == 2.0
+
+
+# Operands are kept in the order they are written, also when the number is on the
+# left (Python then calls the reflected method, e.g. 2 + a is a.__radd__(2)).
+OPERAND_ORDER = [
+    ("a + 2", lambda a: a + 2, "+"), ("2 + a", lambda a: 2 + a, "+"),
+    ("a - 2", lambda a: a - 2, "-"), ("2 - a", lambda a: 2 - a, "-"),
+    ("a * 2", lambda a: a * 2, "*"), ("2 * a", lambda a: 2 * a, "*"),
+    ("a / 2", lambda a: a / 2, "/"), ("2 / a", lambda a: 2 / a, "/"),
+    ("a ** 2", lambda a: a ** 2, "**"), ("2 ** a", lambda a: 2 ** a, "**"),
+]
+
+
+@pytest.mark.parametrize("text, f, op", OPERAND_ORDER, ids=[case[0] for case in OPERAND_ORDER])
+def test_children_are_the_operands_in_the_order_written(text, f, op):
+    a = Value(5.0, label="a")
+    out = f(a)
+    assert out.op == op
+    written = text.split(f" {op} ")
+    assert [c is a for c in out.children] == [w == "a" for w in written]
+    assert [c.data for c in out.children] == [5.0 if w == "a" else 2.0 for w in written]
+    assert out.data == pytest.approx(f(5.0))  # the same expression on plain floats
 
 
 def test_deep_chain_of_a_million_operations():
@@ -193,6 +225,17 @@ def test_topological_order_is_children_first_and_deterministic():
     labels_and_ops = [(v.label, v.op) for v in order]
     assert labels_and_ops == [(v.label, v.op) for v in topological_order(build())]
     assert labels_and_ops[0] == ("a", "")
+
+
+def test_topological_order_visits_operands_left_to_right_and_changes_no_grad():
+    a, b, c = Value(2.0, label="a"), Value(3.0, label="b"), Value(-1.0, label="c")
+    p = a * b
+    L = p + c
+    assert topological_order(L) == [a, b, p, c, L]  # depth first, first operand first
+    L.backward()
+    grads = [v.grad for v in (a, b, p, c, L)]
+    assert topological_order(L) == [a, b, p, c, L]  # a second walk finds the same order
+    assert [v.grad for v in (a, b, p, c, L)] == grads  # and listing resets nothing
 
 
 def test_value_attributes_and_aliases():

@@ -173,3 +173,52 @@ def test_a_trace_and_a_module_read_well_when_printed():
             return [("a", Value(1.0)), ("b", Value(0.0))]
 
     assert repr(Affine()) == "Affine(2 parameters)"
+
+
+def test_weights_start_uniform_in_minus_one_to_one_and_biases_at_zero():
+    weights, biases = [], []
+    for seed in range(50):
+        mlp = MLP(4, [8, 3], seed=seed)
+        for layer in mlp.layers:
+            for n in layer.neurons:
+                weights += [w.data for w in n.w]
+                biases.append(n.b.data)
+    assert all(-1.0 <= w <= 1.0 for w in weights)
+    # 2,000 draws of uniform(-1, 1) fill the range: both ends and both halves
+    assert min(weights) < -0.99 and max(weights) > 0.99
+    assert abs(sum(weights) / len(weights)) < 0.05
+    assert all(b == 0.0 for b in biases)
+
+
+def test_a_layer_call_returns_the_activations_h_not_the_pre_activations_z():
+    layer = Layer(2, 4, activation="relu", seed=0)
+    x = [1.0, -2.0]
+    h = layer(x)
+    # z_j = sum_i W[j,i] x_i + b_j and h_j = max(0, z_j), written out by hand
+    z = [sum(w.data * xi for w, xi in zip(n.w, x)) + n.b.data for n in layer.neurons]
+    assert any(zj < 0 for zj in z), "the example needs a neuron that relu switches off"
+    assert [v.data for v in h] == pytest.approx([max(0.0, zj) for zj in z])
+    assert [v.label for v in h] == [f"h1[{j}]" for j in range(4)]
+
+
+def test_a_standalone_layer_is_layer_1_and_a_standalone_neuron_is_neuron_0_of_it():
+    layer = Layer(3, 2, seed=0)
+    assert layer.l == 1
+    assert [name for name, _ in layer.named_parameters()] == [
+        "W1[0,0]", "W1[0,1]", "W1[0,2]", "b1[0]", "W1[1,0]", "W1[1,1]", "W1[1,2]", "b1[1]"]
+    assert [p.label for p in Neuron(2, seed=0).parameters()] == ["W1[0,0]", "W1[0,1]", "b1[0]"]
+    assert [p.label for p in Layer(1, 1, l=3).parameters()] == ["W3[0,0]", "b3[0]"]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Neuron(0), "nin"),
+    (lambda: Layer(2, 0), "nout"),
+    (lambda: Layer(0, 2), "nin"),
+    (lambda: MLP(0, [2]), "nin"),
+    (lambda: MLP(2, [2, 0]), "nout"),
+    (lambda: MLP(2, 3), "nouts"),
+    (lambda: MLP(2, []), "nouts"),
+])
+def test_sizes_below_one_are_refused_naming_the_size(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()

@@ -107,6 +107,26 @@ def test_a_leaf_root_takes_no_step_but_gets_its_unit_grad():
     a = Value(1.5)
     assert list(backward_steps(a)) == []
     assert a.grad == 1.0
+    list(backward_steps(a))  # a leaf accumulates, as with backward(): 1 + 1
+    assert a.grad == 2.0
+
+
+def test_steps_are_numbered_from_zero():
+    o, _ = tanh_neuron()
+    steps = list(backward_steps(o))
+    assert len(steps) > 3
+    assert [s.index for s in steps] == list(range(len(steps)))
+    assert repr(steps[2]).startswith("<Step 2: ")
+
+
+def test_a_number_on_the_left_is_the_first_operand_in_the_step():
+    a = Value(3.0, label="a")
+    for out, local_texts in [(2 + a, ["1", "1"]), (2 * a, ["a.data", "v0.data"])]:
+        out.label = "out"
+        (step,) = backward_steps(out)
+        assert step.child_names == ("v0", "a")  # the constant 2 is unlabelled: v0
+        assert [t.local_text for t in step.terms] == local_texts
+        assert step.headline().endswith(f"where out = v0 {out.op} a")
 
 
 def test_the_mlp_steps_name_the_deltas_of_the_document():
@@ -152,9 +172,16 @@ def test_unlabelled_nodes_get_their_topological_index_as_name():
             assert f"v{k}.grad = dL/dv{k}" in text
 
 
-def test_a_non_value_is_refused():
-    with pytest.raises(TypeError, match="backward_steps needs a Value"):
-        backward_steps(3.0)
+class TensorLike:
+    """Has a grad but is no Value, like a PyTorch tensor."""
+    grad = None
+    data = 1.0
+
+
+@pytest.mark.parametrize("not_a_value", [3.0, TensorLike(), [Value(1.0)]], ids=["float", "tensor", "list"])
+def test_a_non_value_is_refused_at_once(not_a_value):
+    with pytest.raises(TypeError, match="backward_steps needs a Value, got " + type(not_a_value).__name__):
+        backward_steps(not_a_value)  # before any step is asked for
 
 
 def test_a_term_reads_well_when_printed():

@@ -48,8 +48,8 @@ EQUIVALENTS = Path(__file__).resolve().parent / "equivalent_mutants.md"
 TARGETS = {
     "engine.py": ["tests/test_engine.py", "tests/test_errors.py", "tests/test_properties.py",
                   "tests/test_micrograd_compat.py", "tests/test_gradcheck.py", "tests/test_stepper.py"],
-    "rules.py": ["tests/test_engine.py", "tests/test_properties.py", "tests/test_stepper.py",
-                 "tests/test_symbolic.py"],
+    "rules.py": ["tests/test_engine.py", "tests/test_errors.py", "tests/test_properties.py",
+                 "tests/test_stepper.py", "tests/test_symbolic.py"],
     "graph.py": ["tests/test_engine.py", "tests/test_stepper.py"],
     "nn.py": ["tests/test_nn.py", "tests/test_errors.py", "tests/test_stepper.py", "tests/test_backprop.py"],
     "losses.py": ["tests/test_losses.py", "tests/test_backprop.py"],
