@@ -64,6 +64,10 @@ def test_forward_values_are_the_maths():
     assert x.tanh().data == pytest.approx((math.exp(1) - 1) / (math.exp(1) + 1))
     assert x.sigmoid().data == pytest.approx(1 / (1 + math.exp(-0.5)))
     assert Value(-3.0).relu().data == 0.0
+    assert Value(0.5).relu().data == 0.5
+    # sigmoid has two formulas (see the engine); both sides of 0 are the same curve
+    for z in (-2.5, -0.5, 0.0, 0.5, 2.5):
+        assert Value(z).sigmoid().data == pytest.approx(1 / (1 + math.exp(-z)), rel=1e-15)
 
 
 def test_powers_at_zero():
@@ -71,6 +75,16 @@ def test_powers_at_zero():
         x = Value(0.0)
         (x ** exponent).backward()  # d/dx x**k = k x**(k-1) at x = 0
         assert x.grad == expected, exponent
+
+
+def test_a_constant_exponent_gets_grad_0_where_ln_base_is_undefined():
+    # d(a**b)/db = a**b ln a needs a > 0; for a constant b at a <= 0 it is reported as 0
+    for base in (-2.0, 0.0):
+        x = Value(base)
+        y = x ** 3
+        y.backward()
+        assert x.grad == 3 * base ** 2
+        assert y.children[1].grad == 0.0
 
 
 def test_powers_at_one():
@@ -247,6 +261,19 @@ def test_value_attributes_and_aliases():
     assert c._op == "*" and set(c._prev) == {a, b}
     assert repr(a) == "Value(data=2, grad=0, label='a')"
     assert float(c) == 6.0
+
+
+def test_a_value_has_no_per_node_dict():
+    # __slots__: a graph of a million nodes costs no million dictionaries
+    v = Value(1.0) + 2.0
+    assert not hasattr(v, "__dict__")
+    with pytest.raises(AttributeError):
+        v.note = "a Value has exactly the attributes listed in its docstring"
+
+
+def test_value_sum_of_nothing_is_refused():
+    with pytest.raises(ValueError, match="Value.sum needs at least one value"):
+        Value.sum([])
 
 
 def test_numpy_scalars_become_floats():

@@ -72,6 +72,21 @@ def test_cross_entropy_with_a_soft_target_is_minus_sum_t_log_h():
     assert cross_entropy(z, t).data == pytest.approx(expected)
 
 
+def test_cross_entropy_with_a_class_index_builds_only_the_term_minus_log_h_y():
+    # -sum_k t_k log h_k with one-hot t is -log h_y: the other K - 1 terms are 0
+    # and are left out of the graph, so stepping through it shows just that term.
+    L = cross_entropy([2.0, -1.0, 0.5], 2)
+    (total,) = L.children  # L = -(sum of the kept terms)
+    (term,) = total.children
+    assert term.op == "*" and term.children[0].data == 1.0  # t_2 * log h_2
+    assert term.children[1].data == pytest.approx(math.log(closed_form_softmax([2.0, -1.0, 0.5])[2]))
+
+
+def test_cross_entropy_with_an_all_zero_target_is_zero():
+    L = cross_entropy([2.0, -1.0], [0.0, 0.0])  # -sum_k 0 * log h_k
+    assert L.data == 0.0
+
+
 @pytest.mark.parametrize("target", [0, 1, 3, [0.1, 0.2, 0.3, 0.4]])
 def test_softmax_cross_entropy_gradient_is_delta_L_equals_h_minus_t(target):
     """The document: for cross-entropy with softmax, delta^(L) = dL/dz^(L) = h^(L) - t."""
@@ -137,6 +152,16 @@ def test_mse_gradient_is_two_over_n_times_the_error():
     assert [v.grad for v in h] == pytest.approx([2 / 3 * 1, 0.0, 2 / 3 * 3])
 
 
+def test_mse_graph_reads_like_its_formula_h_minus_t_squared():
+    h = Value(3.0, label="h")
+    L = mse([h], [1.0])  # 1/1 * (h - t)**2
+    (total, _) = L.children
+    (square,) = total.children
+    difference, _ = square.children
+    assert difference.op == "-" and difference.children[0] is h
+    assert difference.children[1].data == 1.0
+
+
 def test_mse_of_one_output_accepts_a_number_target():
     assert mse(Value(3.0), 1.0).data == pytest.approx(4.0)
 
@@ -177,6 +202,10 @@ def test_l2_is_alpha_times_the_sum_of_squares_and_its_gradient_2_alpha_p():
     assert [v.grad for v in p] == pytest.approx([2e-2 * 1, 2e-2 * -2, 2e-2 * 0.5])
 
 
+def test_l2_with_alpha_zero_is_allowed_and_zero():
+    assert l2([Value(3.0)], 0).data == 0.0
+
+
 def test_l2_rejects_a_negative_alpha():
     with pytest.raises(ValueError, match="l2: alpha must be a number >= 0, got -1"):
         l2([Value(1.0)], -1)
@@ -193,3 +222,11 @@ def test_batch_mean_is_one_over_B_times_the_sum():
 def test_batch_mean_rejects_an_empty_batch():
     with pytest.raises(ValueError, match="batch_mean needs at least one value"):
         batch_mean([])
+    with pytest.raises(ValueError, match="batch_mean needs at least one value"):
+        batch_mean(iter([]))  # any iterable is read as a list first
+
+
+@pytest.mark.parametrize("loss", [softmax, log_softmax, batch_mean])
+def test_a_number_where_a_list_belongs_is_a_clear_type_error(loss):
+    with pytest.raises(TypeError, match=f"{loss.__name__} needs a list of Values or numbers, got 3.5"):
+        loss(3.5)

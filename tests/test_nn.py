@@ -222,3 +222,45 @@ def test_a_standalone_layer_is_layer_1_and_a_standalone_neuron_is_neuron_0_of_it
 def test_sizes_below_one_are_refused_naming_the_size(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_a_neuron_call_returns_h_and_its_products_read_w_times_h():
+    n = Neuron(2, activation="relu", seed=0)
+    n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
+    x = [Value(2.0, label="x[0]"), Value(3.0, label="x[1]")]
+    z, h = n.forward(x)
+    assert z.data == 0.5 * 2.0 - 1.0 * 3.0 + 0.25  # -1.75: relu switches it off
+    assert n(x).data == 0.0 and n(x).label == "h1[0]"
+    # z = W[0,0] x[0] + W[0,1] x[1] + b: one sum node of the products w_i * h_i and b
+    assert [[c.label for c in p.children] for p in z.children[:2]] == [["W1[0,0]", "x[0]"],
+                                                                        ["W1[0,1]", "x[1]"]]
+    assert z.children[2] is n.b
+
+
+def test_a_neuron_given_the_wrong_number_of_inputs_names_itself():
+    n = Neuron(3, l=2, j=1, seed=0)
+    assert (n.l, n.j) == (2, 1)
+    with pytest.raises(ValueError, match=r"neuron W2\[1,:\] expects 3 inputs, got 1"):
+        n.forward([1.0])
+    with pytest.raises(ValueError, match=r"this MLP expects 2 inputs, got 3"):
+        MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
+
+
+def test_a_layer_seed_makes_its_weights_reproducible():
+    weights = [[p.data for p in Layer(3, 2, seed=7).parameters()] for _ in range(2)]
+    assert weights[0] == weights[1]
+    assert weights[0] != [p.data for p in Layer(3, 2, seed=8).parameters()]
+    with pytest.raises(ValueError, match="either seed= or rng="):
+        Layer(3, 2, seed=1, rng=random.Random(1))
+
+
+def test_unknown_activations_are_refused_even_where_unused():
+    with pytest.raises(ValueError, match="unknown activation 'softplus'; choose one of relu, tanh, sigmoid, linear"):
+        MLP(2, [1], activation="softplus")  # one layer: the hidden activation is never used
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        MLP(2, [3, 1], output_activation="gelu")
+
+
+def test_reprs_say_what_was_built():
+    assert repr(Neuron(2, activation="tanh")) == "Neuron(nin=2, activation='tanh')"
+    assert repr(Layer(3, 2)) == "Layer(nin=3, nout=2, activation='relu')"

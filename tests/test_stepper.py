@@ -160,6 +160,30 @@ def test_delta_name_only_for_z_nodes():
     assert delta_name(Value(0.0, label="z3[12]")) == "δ3[12]"
     assert delta_name(Value(0.0, label="zeta")) is None
     assert delta_name(Value(0.0, label="h1[0]")) is None
+    assert delta_name(Value(0.0, label="z")) is None
+    assert delta_name(Value(0.0, label="")) is None
+
+
+# Each binary operation's local derivatives, in operand order, as the steps write
+# them (rules.py has the same table as numbers).
+LOCAL_TEXTS = [
+    ("a - b", lambda a, b: a - b, [1.0, -1.0], ["1", "-1"]),
+    ("a * b", lambda a, b: a * b, [-3.0, 2.0], ["b.data", "a.data"]),
+    ("a / b", lambda a, b: a / b, [1 / -3.0, -2.0 / (-3.0) ** 2], ["1/b.data", "-out.data/b.data"]),
+    ("a ** b", lambda a, b: a ** b, [-3.0 * 2.0 ** -4, 2.0 ** -3 * math.log(2.0)],
+     ["b.data·a.data^(b.data-1)", "out.data·ln(a.data)"]),
+]
+
+
+@pytest.mark.parametrize("text, f, locals_, local_texts", LOCAL_TEXTS, ids=[c[0] for c in LOCAL_TEXTS])
+def test_each_operand_gets_its_own_local_derivative_and_text(text, f, locals_, local_texts):
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = f(a, b)
+    out.label = "out"
+    (step,) = backward_steps(out)
+    assert [t.child for t in step.terms] == [a, b]
+    assert [t.local for t in step.terms] == pytest.approx(locals_)  # the calculus, at a = 2, b = -3
+    assert [t.local_text for t in step.terms] == local_texts
 
 
 def test_unlabelled_nodes_get_their_topological_index_as_name():
