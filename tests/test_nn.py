@@ -211,15 +211,15 @@ def test_a_standalone_layer_is_layer_1_and_a_standalone_neuron_is_neuron_0_of_it
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: Neuron(0), "nin"),
-    (lambda: Layer(2, 0), "nout"),
-    (lambda: Layer(0, 2), "nin"),
-    (lambda: MLP(0, [2]), "nin"),
-    (lambda: MLP(2, [2, 0]), "nout"),
-    (lambda: MLP(2, 3), "nouts"),
-    (lambda: MLP(2, []), "nouts"),
+    (lambda: Neuron(0), "Neuron: nin"),
+    (lambda: Layer(2, 0), "Layer: nout"),
+    (lambda: Layer(0, 2), "Neuron: nin"),  # the layer's neurons check their inputs
+    (lambda: MLP(0, [2]), "MLP: nin"),
+    (lambda: MLP(2, [2, 0]), "Layer: nout"),
+    (lambda: MLP(2, 3), "MLP: nouts"),
+    (lambda: MLP(2, []), "MLP: nouts"),
 ])
-def test_sizes_below_one_are_refused_naming_the_size(make, message):
+def test_sizes_below_one_are_refused_naming_the_size_and_who_was_given_it(make, message):
     with pytest.raises(ValueError, match=message):
         make()
 
@@ -256,9 +256,9 @@ def test_a_layer_seed_makes_its_weights_reproducible():
 
 
 def test_unknown_activations_are_refused_even_where_unused():
-    with pytest.raises(ValueError, match="unknown activation 'softplus'; choose one of relu, tanh, sigmoid, linear"):
+    with pytest.raises(ValueError, match="MLP: unknown activation 'softplus'; choose one of relu, tanh, sigmoid, linear"):
         MLP(2, [1], activation="softplus")  # one layer: the hidden activation is never used
-    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+    with pytest.raises(ValueError, match=r"MLP \(output_activation\): unknown activation 'gelu'"):
         MLP(2, [3, 1], output_activation="gelu")
 
 
