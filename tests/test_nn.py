@@ -265,3 +265,10 @@ def test_unknown_activations_are_refused_even_where_unused():
 def test_reprs_say_what_was_built():
     assert repr(Neuron(2, activation="tanh")) == "Neuron(nin=2, activation='tanh')"
     assert repr(Layer(3, 2)) == "Layer(nin=3, nout=2, activation='relu')"
+
+
+def test_nn_offers_the_activations_it_accepts_from_the_one_list_in_checks():
+    from micrograd_bp import checks, nn
+    assert nn.ACTIVATIONS is checks.ACTIVATIONS
+    for name in nn.ACTIVATIONS:
+        assert Neuron(1, activation=name).activation == name
