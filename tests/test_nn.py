@@ -256,7 +256,8 @@ def test_a_layer_seed_makes_its_weights_reproducible():
 
 
 def test_unknown_activations_are_refused_even_where_unused():
-    with pytest.raises(ValueError, match="MLP: unknown activation 'softplus'; choose one of relu, tanh, sigmoid, linear"):
+    listed = "choose one of relu, tanh, sigmoid, linear"
+    with pytest.raises(ValueError, match=f"MLP: unknown activation 'softplus'; {listed}"):
         MLP(2, [1], activation="softplus")  # one layer: the hidden activation is never used
     with pytest.raises(ValueError, match=r"MLP \(output_activation\): unknown activation 'gelu'"):
         MLP(2, [3, 1], output_activation="gelu")
