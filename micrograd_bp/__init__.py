@@ -23,6 +23,7 @@ from .gradcheck import gradcheck
 from .graph import topological_order
 from .nn import MLP, Layer, Module, Neuron
 from .optim import SGD, Adam
+from .rules import operation
 from .stepper import backward_steps
 from .symbolic import derive_all
 from .train import accuracy, fit, predict
@@ -30,6 +31,6 @@ from .train import accuracy, fit, predict
 __all__ = [
     "Value", "Module", "Neuron", "Layer", "MLP", "gradcheck", "topological_order",
     "SGD", "Adam", "fit", "predict", "accuracy", "datasets", "labels", "losses", "optim",
-    "check_backprop", "derive_all", "draw_graph", "backward_steps",
+    "check_backprop", "derive_all", "draw_graph", "backward_steps", "operation",
 ]
 __version__ = "0.1.0"

@@ -1,9 +1,11 @@
 """The ``Value``: one scalar node of a computation graph, and ``backward()``.
 
 Each operation on Values computes its result (the forward rule, here) and records
-how the result was made: the operation ``op`` and its operands ``children``.  The
-local derivative of each operation lives in one table, :mod:`micrograd_bp.rules`;
-``backward()`` reads that table and applies the chain rule once per edge.
+how the result was made: the operation ``op`` and its operands ``children``.  Each
+operation's local derivative lives in its entry of one registry,
+:data:`micrograd_bp.rules.OPERATIONS`; ``backward()`` reads it and applies the
+chain rule once per edge.  (The arithmetic operators compute their forward value
+inline, the same formula as their entry, because they are most of every graph.)
 
 Why it is fast and lean (compared with micrograd): ``__slots__`` instead of a
 ``__dict__`` per node, children in a tuple instead of a set, and no closure per
@@ -13,11 +15,10 @@ moment its root is dropped, without waiting for the cyclic garbage collector.
 
 import contextlib
 import gc
-import math
 import numbers
 
 from .graph import topological_order
-from .rules import FLOAT_MATH, RULES
+from .rules import FLOAT_MATH, OPERATIONS
 
 
 def _as_float(data, what="Value"):
@@ -149,52 +150,53 @@ class Value:
             raise ValueError("Value.sum needs at least one value to add, got none")
         return _result(sum([c.data for c in children]), "+", children)
 
-    # --- functions ----------------------------------------------------------------
+    # --- functions (their forward and derivative rules are entries in rules.py) -----
 
     def exp(self):
         """out = e ** x."""
-        try:
-            return _result(math.exp(self.data), "exp", (self,))
-        except OverflowError:
-            raise OverflowError(
-                f"exp({self.data!r}) is too large for a float (it overflows above "
-                f"exp(709.78)); scale the input down or use a stable formula"
-            ) from None
+        return _function("exp", self)
 
     def log(self):
         """out = ln x, defined for x > 0."""
-        if self.data <= 0:
-            raise ValueError(
-                f"log is only defined for positive numbers, got log({self.data!r})"
-            )
-        return _result(math.log(self.data), "log", (self,))
+        return _function("log", self)
 
     def sin(self):
         """out = sin x."""
-        return _result(_checked(math.sin, "sin", self.data), "sin", (self,))
+        return _function("sin", self)
 
     def cos(self):
         """out = cos x."""
-        return _result(_checked(math.cos, "cos", self.data), "cos", (self,))
+        return _function("cos", self)
 
     def tanh(self):
         """h = tanh(z)."""
-        return _result(math.tanh(self.data), "tanh", (self,))
+        return _function("tanh", self)
 
     def sigmoid(self):
-        """h = 1 / (1 + e**-z), written so that no exp() overflows for large |z|."""
-        z = self.data
-        if z >= 0:
-            h = 1.0 / (1.0 + math.exp(-z))
-        else:
-            e = math.exp(z)
-            h = e / (1.0 + e)
-        return _result(h, "sigmoid", (self,))
+        """h = 1 / (1 + e**-z)."""
+        return _function("sigmoid", self)
 
     def relu(self):
         """h = max(0, z)."""
-        z = self.data
-        return _result(z if z > 0 else 0.0, "relu", (self,))
+        return _function("relu", self)
+
+    def apply(self, name, *others):
+        """out = f(self, *others) for the operation registered as ``name``.
+
+        Every operation has an entry in :data:`micrograd_bp.rules.OPERATIONS`; one
+        added with :func:`micrograd_bp.rules.operation` is applied this way::
+
+            y = x.apply("softplus")        # the same as x.tanh() for "tanh"
+        """
+        operation = OPERATIONS.get(name)
+        if operation is None:
+            raise ValueError(f"there is no operation {name!r}; the operations are "
+                             f"{', '.join(OPERATIONS)} (add one with micrograd_bp.operation)")
+        children = (self, *[_operand(other, name) for other in others])
+        if operation.arity is not None and len(children) != operation.arity:
+            raise TypeError(f"{name} takes {operation.arity} operand(s), got {len(children)}")
+        data = operation.forward(FLOAT_MATH, *[c.data for c in children])
+        return _result(_as_float(data, f"the result of {name}"), name, children)
 
     # --- backpropagation ----------------------------------------------------------
 
@@ -241,21 +243,19 @@ def collector_paused():
 
 def _apply_chain_rule(nodes):
     """For each node in turn: child.grad += (d node / d child) * node.grad."""
-    rules, m = RULES, FLOAT_MATH  # local names: looked up once, not per node
+    operations, m = OPERATIONS, FLOAT_MATH  # local names: looked up once, not per node
     for node in nodes:
-        if node.children:
+        children = node.children
+        if children:
             g = node.grad
-            local = rules[node.op](node, m)
-            for child, d in zip(node.children, local):
+            local = operations[node.op].local_derivatives(m, node.data, [c.data for c in children])
+            for child, d in zip(children, local):
                 child.grad += d * g  # the chain rule
 
 
-def _checked(function, name, x):
-    """function(x), with math's 'math domain error' turned into a readable one."""
-    try:
-        return function(x)
-    except ValueError:
-        raise ValueError(f"{name} is not defined for {x!r}") from None
+def _function(name, x):
+    """out = f(x) for a built-in function of one operand, by its entry in rules.py."""
+    return _result(OPERATIONS[name].forward(FLOAT_MATH, x.data), name, (x,))
 
 
 def _divide(a, b):

@@ -14,7 +14,8 @@ after each node has passed its grad on to its children, and tells what happened:
 
 The walk is ``backward()``'s: the graph in reverse topological order
 (:func:`micrograd_bp.graph.topological_order`), the local derivatives from the same
-table of rules (:func:`micrograd_bp.rules.local_derivatives`), interior grads reset
+registry of operations (:func:`micrograd_bp.rules.local_derivatives`; each
+operation's entry also says how its derivative is written in these texts), interior grads reset
 first, leaves accumulating.  Running every step leaves exactly the grads that
 ``backward()`` leaves.  In a graph built by an MLP, a z node's grad is the
 document's delta^(l)_j = dL/dz^(l)_j, and the steps name it so.
@@ -22,26 +23,7 @@ document's delta^(l)_j = dL/dz^(l)_j, and the steps name it so.
 
 from .graph import topological_order
 from .labels import delta_of
-from .rules import local_derivatives
-
-# How each rule's local derivative d out/d child reads, in terms of the node
-# names: {op: function(out_name, child_names) -> one text per child}.
-_LOCAL_TEXT = {
-    "+": lambda o, c: ["1"] * len(c),
-    "-": lambda o, c: ["1", "-1"],
-    "neg": lambda o, c: ["-1"],
-    "*": lambda o, c: [f"{c[1]}.data", f"{c[0]}.data"],
-    "/": lambda o, c: [f"1/{c[1]}.data", f"-{o}.data/{c[1]}.data"],
-    "**": lambda o, c: [f"{c[1]}.data·{c[0]}.data^({c[1]}.data-1)",
-                        f"{o}.data·ln({c[0]}.data)"],
-    "exp": lambda o, c: [f"{o}.data"],
-    "log": lambda o, c: [f"1/{c[0]}.data"],
-    "sin": lambda o, c: [f"cos({c[0]}.data)"],
-    "cos": lambda o, c: [f"-sin({c[0]}.data)"],
-    "tanh": lambda o, c: [f"(1 - {o}.data²)"],
-    "sigmoid": lambda o, c: [f"{o}.data·(1 - {o}.data)"],
-    "relu": lambda o, c: [f"[{c[0]}.data > 0]"],
-}
+from .rules import OPERATIONS, local_derivatives
 
 
 def _number(x):
@@ -116,9 +98,9 @@ class Step:
     def headline(self):
         """``n.grad = dL/dn = 0.5   where n = x1 * w1``."""
         op = self.node.op
-        if op in ("neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu"):
-            formula = f"{op}({self.child_names[0]})"
-        else:
+        if op.isidentifier():  # a function: tanh(n), softplus(x)
+            formula = f"{op}({', '.join(self.child_names)})"
+        else:  # an operator: x1 * w1
             formula = f" {op} ".join(self.child_names)
         return f"{self.grad_name} = dL/d{self.name} = {_number(self.grad)}   where {self.name} = {formula}"
 
@@ -168,7 +150,7 @@ def _steps(root):
             continue
         g = node.grad
         child_names = [name[c] for c in node.children]
-        local_texts = _LOCAL_TEXT[node.op](name[node], child_names)
+        local_texts = OPERATIONS[node.op].local_texts(name[node], child_names)
         terms = []
         for child, d, text in zip(node.children, local_derivatives(node), local_texts):
             before = child.grad

@@ -1,6 +1,6 @@
 """The document's equations derived by the engine's own chain rule, over symbols.
 
-``backward()`` applies one rule per operation from :data:`micrograd_bp.rules.RULES`
+``backward()`` applies one rule per operation from :data:`micrograd_bp.rules.OPERATIONS`
 to numbers.  Here the *same* rules run over sympy expressions, and sympy confirms
 that what they produce is the document's algebra:
 
@@ -12,8 +12,8 @@ that what they produce is the document's algebra:
 How: the graph is built by the engine itself (``Layer.forward_with_z``, ``losses.softmax``)
 on numbers.  Each node is then mirrored by a :class:`Node` whose ``data`` is a
 sympy expression: leaves become symbols, and interior nodes are evaluated again
-by a small forward table (:data:`FORWARD`).  Finally the reverse topological walk
-of ``backward()`` runs with ``RULES`` and a sympy maths namespace
+by their operation's ``forward`` over sympy.  Finally the reverse topological walk
+of ``backward()`` runs with the operations' rules and a sympy maths namespace
 (:data:`SYMPY_MATH`), so every derivative comes from the rules table, not from a
 formula typed here.  The document's formula is written separately and sympy
 checks that the difference simplifies to 0.
@@ -28,7 +28,7 @@ from ._optional import require
 from .engine import Value
 from .graph import topological_order
 from .nn import Layer
-from .rules import RULES
+from .rules import OPERATIONS
 
 
 def _sympy():
@@ -40,7 +40,9 @@ class SympyMath:
 
     def __init__(self):
         sp = _sympy()
-        self.cos, self.sin, self.log = sp.cos, sp.sin, sp.log
+        self.cos, self.sin, self.log, self.exp, self.tanh = sp.cos, sp.sin, sp.log, sp.exp, sp.tanh
+        self.sigmoid = lambda z: 1 / (1 + sp.exp(-z))
+        self.relu = lambda z: sp.Max(0, z)
 
     @staticmethod
     def step(x):
@@ -55,25 +57,6 @@ class SympyMath:
     def is_positive(x):
         """Unless x is known to be <= 0: a Value exponent needs a positive base."""
         return _sympy().S(x).is_positive is not False
-
-
-def _forward_table(sp):
-    """op -> how the node's value follows from its children's values (symbolically)."""
-    return {
-        "+": lambda *xs: sp.Add(*xs),
-        "-": lambda a, b: a - b,
-        "neg": lambda a: -a,
-        "*": lambda a, b: a * b,
-        "/": lambda a, b: a / b,
-        "**": lambda a, b: a ** b,
-        "exp": sp.exp,
-        "log": sp.log,
-        "sin": sp.sin,
-        "cos": sp.cos,
-        "tanh": sp.tanh,
-        "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
-        "relu": lambda z: sp.Max(0, z),
-    }
 
 
 class Node:
@@ -121,7 +104,7 @@ class SymbolicGraph:
             self._twins[value].grad = seed
         for node in reversed(self.order):
             if node.children:
-                local = RULES[node.op](node, m)
+                local = OPERATIONS[node.op].local_derivatives(m, node.data, [c.data for c in node.children])
                 for child, d in zip(node.children, local):
                     child.grad += _exact(d) * node.grad  # the chain rule
 
@@ -140,11 +123,11 @@ def mirror(roots, symbols):
     symbol, and an interior node becomes a named quantity such as h_j (its op and
     children stay, so the chain rule still runs through it; its definition
     h_j = sigma(z_j) is substituted later).  Other leaves keep their number, made
-    exact; other interior nodes are computed from their children by the forward
-    table.
+    exact; other interior nodes are computed from their children by their
+    operation's ``forward`` (its entry in :data:`micrograd_bp.rules.OPERATIONS`).
     """
     sp = _sympy()
-    forward = _forward_table(sp)
+    m = SympyMath()
     top = roots[0] if len(roots) == 1 else Value.sum(roots)  # one root to walk from
     twins, order = {}, []
     for v in topological_order(top):
@@ -154,7 +137,7 @@ def mirror(roots, symbols):
         if v.label in symbols:
             data = symbols[v.label]
         elif children:
-            data = forward[v.op](*(c.data for c in children))
+            data = OPERATIONS[v.op].forward(m, *(c.data for c in children))
         else:
             data = sp.nsimplify(v.data)
         twins[v] = Node(data, v.op, children, v.label)
@@ -361,8 +344,8 @@ def _sigma_prime(activation, z):
     """sigma'(z) by sympy's own differentiation (relu' at 0 taken as 0, as (z > 0))."""
     sp = _sympy()
     s = sp.Dummy("s", real=True)
-    forward = _forward_table(sp)
-    sigma = (lambda v: v) if activation == "linear" else forward[activation]
+    m = SympyMath()
+    sigma = (lambda v: v) if activation == "linear" else (lambda v: OPERATIONS[activation].forward(m, v))
     derivative = sp.diff(sigma(s), s)
     derivative = derivative.replace(sp.Heaviside, lambda x, *_: sp.Heaviside(x, 0))
     return derivative.subs(s, z), sigma(z)

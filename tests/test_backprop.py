@@ -161,7 +161,7 @@ def test_large_values_neither_overflow_nor_fail_the_tolerance():
 
 def test_a_wrong_rule_in_the_engine_makes_the_report_fail(monkeypatch):
     mlp = MLP(3, [4, 2], activation="relu", seed=0)
-    monkeypatch.setitem(rules.RULES, "relu", lambda out, m: (1.0,))  # relu' = 1: wrong
+    monkeypatch.setattr(rules.OPERATIONS["relu"], "derivative", lambda m, h, z: 1.0)  # relu' = 1: wrong
     report = check_backprop(mlp, random_batch(3, 2, seed=0), [0, 1])
     assert not report.ok and not report
     failed = {(c.name, c.l) for c in report.failures}

@@ -46,7 +46,7 @@ def test_the_seed_makes_the_run_reproducible(capsys):
 
 
 def test_exits_non_zero_when_an_equation_disagrees(capsys, monkeypatch):
-    monkeypatch.setitem(rules.RULES, "relu", lambda out, m: (0.5,))  # a broken engine
+    monkeypatch.setattr(rules.OPERATIONS["relu"], "derivative", lambda m, h, z: 0.5)  # a broken engine
     assert main(["deltas", "--seed", "1"]) == 1
     assert "DISAGREE" in capsys.readouterr().out
 

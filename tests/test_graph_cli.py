@@ -253,3 +253,44 @@ def test_a_bad_out_is_found_before_graphviz_is_needed(tmp_path, monkeypatch, cap
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot program on PATH
     code, _, err = run_graph(["--out", str(tmp_path / "nodir" / "g.svg")], capsys)
     assert code == 2 and "the folder" in err  # checked before anything is drawn
+
+
+@pytest.mark.parametrize("expression, variables, value, grads", [
+    # L = (y - t)**2: dL/dy = 2 (y - t), dL/dt = -2 (y - t)
+    ("(y-t)**2", {"y": 1.0, "t": 3.0}, 4.0, {"y": -4.0, "t": 4.0}),
+    # L = tanh(x)**2: dL/dx = 2 tanh(x) (1 - tanh(x)**2)
+    ("tanh(x)**2", {"x": -0.5}, math.tanh(-0.5) ** 2,
+     {"x": 2 * math.tanh(-0.5) * (1 - math.tanh(-0.5) ** 2)}),
+    # constants stay numbers, folded as Python would: 2 ** 3 * x - (-8) ** 2 / 4
+    ("2 ** 3 * x - (-8) ** 2 / 4", {"x": 1.0}, -8.0, {"x": 8.0}),
+])
+def test_constants_in_an_expression_stay_numbers(expression, variables, value, grads):
+    root = evaluate(expression, variables)
+    root.backward()
+    assert root.data == pytest.approx(value)
+    leaves = {v.label: v for v in _leaves(root)}
+    for name, grad in grads.items():
+        assert leaves[name].grad == pytest.approx(grad)
+
+
+def _leaves(root):
+    from micrograd_bp import topological_order
+
+    return [v for v in topological_order(root) if not v.children and v.label]
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--expr", "(-8) ** 0.5 * a", "--var", "a=1"], "-8.0 ** 0.5 is not a real number"),
+    (["--expr", "2 * 3"], "uses no variable"),
+])
+def test_constant_parts_get_the_engines_errors(arguments, message, capsys):
+    assert main(["graph", *arguments]) == 2
+    assert message in capsys.readouterr().err
+
+
+@needs_dot
+def test_squared_error_on_the_command_line(tmp_path, capsys):
+    out = tmp_path / "se.svg"
+    assert main(["graph", "--expr", "(y-t)**2", "--var", "y=1", "--var", "t=3", "--out", str(out)]) == 0
+    texts = {t.split(" data ")[0]: t for t in svg_texts(out).values() if " data " in t}
+    assert texts["y"] == "y data 1.0000 grad -4.0000"

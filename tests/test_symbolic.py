@@ -41,7 +41,7 @@ def test_the_output_delta_for_squared_error_is_dL_dh_times_sigma_prime(activatio
 
 
 def test_a_wrong_power_rule_breaks_the_squared_error_delta(monkeypatch):
-    monkeypatch.setitem(rules.RULES, "**", lambda out, m: (out.children[0].data, 0))  # d(a**2)/da = a: wrong
+    monkeypatch.setattr(rules.OPERATIONS["**"], "derivative", lambda m, out, a, b: (a, 0))  # d(a**2)/da = a: wrong
     assert not derive_output_delta("sigmoid").holds
 
 
@@ -92,7 +92,7 @@ def test_the_latex_shows_each_derivation():
 # --- the derivations come from the rules table: a wrong rule is caught ----------------
 
 def test_a_wrong_tanh_rule_breaks_the_hidden_delta(monkeypatch):
-    monkeypatch.setitem(rules.RULES, "tanh", lambda out, m: (1 - out.data,))  # wrong
+    monkeypatch.setattr(rules.OPERATIONS["tanh"], "derivative", lambda m, h, z: 1 - h)  # wrong
     derivation = derive_hidden_delta("tanh")
     assert not derivation.holds
     assert "does not hold" in derivation.latex()
@@ -100,16 +100,15 @@ def test_a_wrong_tanh_rule_breaks_the_hidden_delta(monkeypatch):
 
 
 def test_a_wrong_division_rule_breaks_softmax_cross_entropy(monkeypatch):
-    def wrong_div(out, m):
-        b = out.children[1].data
-        return (1 / b, out.data / b)  # sign of d(a/b)/db flipped
+    def wrong_div(m, out, a, b):
+        return (1 / b, out / b)  # sign of d(a/b)/db flipped
 
-    monkeypatch.setitem(rules.RULES, "/", wrong_div)
+    monkeypatch.setattr(rules.OPERATIONS["/"], "derivative", wrong_div)
     assert not derive_softmax_cross_entropy(K=2).holds
 
 
 def test_a_wrong_multiplication_rule_breaks_the_weight_gradient(monkeypatch):
-    monkeypatch.setitem(rules.RULES, "*", lambda out, m: (out.children[0].data, out.children[1].data))
+    monkeypatch.setattr(rules.OPERATIONS["*"], "derivative", lambda m, out, a, b: (a, b))
     assert not derive_weight_gradient("sigmoid", n_in=1, n_hidden=1, n_out=1).holds
 
 

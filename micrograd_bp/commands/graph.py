@@ -5,8 +5,10 @@
     micrograd-bp graph --expr "tanh(a*b + c)" --var a=2 --var b=-3 --var c=10
 
 An ``--expr`` is read with Python's ``ast`` module and evaluated node by node:
-only numbers, variable names, + - * / **, unary minus and the functions
-exp log tanh relu sigmoid sin cos are allowed.  Nothing is ever passed to eval().
+only numbers, variable names, + - * / **, unary minus and the functions of the
+registry of operations (exp log sin cos tanh sigmoid relu neg, and any added with
+``micrograd_bp.operation``) are allowed.  Nothing is ever passed to eval().
+Numbers stay plain numbers, as in Python: ``(y - t)**2`` squares by a constant.
 """
 
 import argparse
@@ -21,7 +23,6 @@ HELP = "render a computation graph (an example or an --expr) to SVG, PNG or PDF"
 
 FORMATS = ("svg", "png", "pdf")
 
-FUNCTIONS = ("exp", "log", "tanh", "relu", "sigmoid", "sin", "cos")
 MAX_EXPRESSION_LENGTH = 500
 
 
@@ -94,6 +95,13 @@ def mlp_example():
 
 # --- --expr, read safely ------------------------------------------------------------
 
+def functions():
+    """The operations an --expr writes as f(x, ...): the registry's names that are words."""
+    from micrograd_bp.rules import OPERATIONS
+
+    return {name: op.arity for name, op in OPERATIONS.items() if name.isidentifier()}
+
+
 def parse_variables(assignments, warn=None):
     """{"a": 2.0, ...} from ["a=2", ...]; ``warn(text)`` hears of a name given twice."""
     variables = {}
@@ -102,7 +110,7 @@ def parse_variables(assignments, warn=None):
         name = name.strip()
         if not sep or not name.isidentifier():
             raise ValueError(f"--var needs NAME=VALUE, e.g. --var a=2, got {text!r}")
-        if name in FUNCTIONS:
+        if name in functions():
             raise ValueError(f"--var {name}: {name!r} is a function name, choose another")
         try:
             value = float(number)
@@ -138,7 +146,11 @@ def evaluate(expression, variables):
     except SyntaxError as error:
         raise ValueError(f"--expr {expression!r} is not a valid expression: {error.msg}") from None
     leaves = {name: Value(value, label=name) for name, value in variables.items()}
-    return _evaluate(tree.body, leaves, expression)
+    root = _evaluate(tree.body, leaves, expression)
+    if not isinstance(root, Value):
+        raise ValueError(f"--expr {expression!r} uses no variable, so it has no graph: "
+                         f"use a name and give it with --var")
+    return root
 
 
 _BINARY = {
@@ -151,10 +163,9 @@ _BINARY = {
 
 
 def _evaluate(node, leaves, expression):
-    from micrograd_bp import Value
-
+    """A Value, or a plain float where the expression is constant."""
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return Value(node.value)
+        return float(node.value)  # a number, as in Python: (y - t)**2 squares by 2
     if isinstance(node, ast.Name):
         if node.id not in leaves:
             raise ValueError(f"--expr uses {node.id!r} but gives it no value: add --var {node.id}=...")
@@ -162,18 +173,35 @@ def _evaluate(node, leaves, expression):
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         a = _evaluate(node.left, leaves, expression)
         b = _evaluate(node.right, leaves, expression)
-        return _BINARY[type(node.op)](a, b)
+        return _computed(_BINARY[type(node.op)], a, b)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         operand = _evaluate(node.operand, leaves, expression)
         return -operand if isinstance(node.op, ast.USub) else operand
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in FUNCTIONS and len(node.args) == 1 and not node.keywords):
-        return getattr(_evaluate(node.args[0], leaves, expression), node.func.id)()
+    known = functions()
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in known
+            and len(node.args) == (known[node.func.id] or max(1, len(node.args))) and not node.keywords):
+        args = [_evaluate(arg, leaves, expression) for arg in node.args]
+        return _computed(lambda x, *rest: x.apply(node.func.id, *rest), *args)
     shown = ast.get_source_segment(expression, node) or type(node).__name__
+    names = ", ".join(f"{name}({', '.join('x' * (arity or 1))})" for name, arity in known.items())
     raise ValueError(
         f"--expr may only use numbers, variable names, + - * / **, unary minus and "
-        f"the functions {', '.join(FUNCTIONS)} of one argument; {shown!r} is not allowed"
+        f"the functions {names}; {shown!r} is not allowed"
     )
+
+
+def _computed(f, first, *rest):
+    """f(first, *rest) on Values; with numbers only, a plain number (a constant part).
+
+    The engine still computes a constant part, so that (-8) ** 0.5 or 1 / 0 get the
+    engine's clear error, not a complex number or a Python traceback.
+    """
+    from micrograd_bp import Value
+
+    if isinstance(first, Value) or any(isinstance(x, Value) for x in rest):
+        first = first if isinstance(first, Value) else Value(first)
+        return f(first, *rest)
+    return f(Value(first), *rest).data
 
 
 # --- the command ----------------------------------------------------------------------
