@@ -17,7 +17,7 @@ import contextlib
 import gc
 import numbers
 
-from .graph import topological_order
+from .graph import _walk
 from .rules import FLOAT_MATH, OPERATIONS
 
 
@@ -206,8 +206,9 @@ class Value:
         1. List the graph in topological order (children before parents),
            resetting the grads of the interior nodes to 0 on the way.
         2. Set dL/dL = 1.
-        3. Walk the list backwards.  Each node passes its grad to its children by
-           the chain rule, once per edge:  child.grad += d node/d child * node.grad.
+        3. Walk the list backwards: each node applies its own chain-rule step
+           (``_backward``), passing its grad to its children, once per edge:
+           child.grad += d node/d child * node.grad.
 
         A node reached along several paths receives the sum of the contributions.
         Leaves (parameters and inputs) are *not* reset: they accumulate across
@@ -217,9 +218,26 @@ class Value:
         exactly dL/d(node).
         """
         with collector_paused():
-            order = topological_order(self, reset_interior_grads=True)
+            order = _walk(self, reset_interior_grads=True)
             self.grad += 1.0  # dL/dL = 1 (an interior root was just reset to 0)
-            _apply_chain_rule(reversed(order))
+            for node in reversed(order):
+                node._backward()
+
+    def _backward(self):
+        """This node's own chain-rule step: for each child,
+        child.grad += (d self / d child) * self.grad, with the local derivatives
+        from the operation's entry in rules.py.  A leaf has none.
+
+        ``backward()`` calls it on every node in reverse topological order.  As in
+        micrograd's lecture, it can be called by hand, node by node, once a node's
+        grad is complete (every node that uses it has done its own step).
+        """
+        children = self.children
+        if children:
+            g = self.grad
+            local = OPERATIONS[self.op].local_derivatives(FLOAT_MATH, self.data, [c.data for c in children])
+            for child, d in zip(children, local):
+                child.grad += d * g  # the chain rule
 
 
 @contextlib.contextmanager
@@ -239,18 +257,6 @@ def collector_paused():
     finally:
         if was_on:
             gc.enable()
-
-
-def _apply_chain_rule(nodes):
-    """For each node in turn: child.grad += (d node / d child) * node.grad."""
-    operations, m = OPERATIONS, FLOAT_MATH  # local names: looked up once, not per node
-    for node in nodes:
-        children = node.children
-        if children:
-            g = node.grad
-            local = operations[node.op].local_derivatives(m, node.data, [c.data for c in children])
-            for child, d in zip(children, local):
-                child.grad += d * g  # the chain rule
 
 
 def _function(name, x):

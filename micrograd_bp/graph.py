@@ -6,22 +6,28 @@ children (a topological order) and walking that list backwards guarantees this.
 """
 
 
-def topological_order(root, reset_interior_grads=False):
+def topological_order(root):
     """Every node reachable from ``root``, children before the nodes that use them.
 
-    ``root`` is last.  The walk is an iterative depth-first search with an explicit
-    stack, so a chain a million operations deep needs no recursion (a recursive
-    walk, like micrograd's, stops at Python's recursion limit of about 1,000).
-    Children are visited in operand order, so the order never depends on memory
-    addresses: the same graph always gives the same list.
+    ``root`` is last; nothing in the graph changes (no grad is touched).  The walk is
+    an iterative depth-first search with an explicit stack, so a chain a million
+    operations deep needs no recursion (a recursive walk, like micrograd's, stops at
+    Python's recursion limit of about 1,000).  Children are visited in operand
+    order, so the order never depends on memory addresses: the same graph always
+    gives the same list.
+    """
+    return _walk(root, reset_interior_grads=False)
+
+
+def _walk(root, reset_interior_grads):
+    """topological_order(root); with ``reset_interior_grads``, also set every interior
+    node's grad to 0 as it is listed (what backward() needs: the node is in the CPU
+    cache then, which saves a second pass over a large graph).
 
     Why it is fast: instead of a set of visited nodes, each node carries a mark
-    (its ``_mark`` slot) set to one of two tokens made fresh for this walk, so no
-    hash table of a million entries is built and nothing is allocated per node.
-
-    ``reset_interior_grads=True`` (what backward() asks for) sets the grad of every
-    interior node to 0 as it is listed: the node is in the CPU cache then, which
-    saves backward() a second pass over a large graph.
+    (its ``_mark`` slot, scratch space no one else reads) set to one of two tokens
+    made fresh for this walk, so no hash table of a million entries is built and
+    nothing is allocated per node.
     """
     opened, done = object(), object()  # this walk's marks
     order = []

@@ -141,7 +141,10 @@ def backward_steps(root):
 
 
 def _steps(root):
-    order = topological_order(root, reset_interior_grads=True)  # as backward() does
+    order = topological_order(root)
+    for node in order:  # as backward() does: interior grads start from 0, leaves accumulate
+        if node.children:
+            node.grad = 0.0
     name = names(order)
     root.grad += 1.0  # dL/dL = 1
     index = 0

@@ -252,6 +252,42 @@ def test_topological_order_visits_operands_left_to_right_and_changes_no_grad():
     assert [v.grad for v in (a, b, p, c, L)] == grads  # and listing resets nothing
 
 
+def shared(a, b, c):
+    """A graph with a shared node d and operand counts 1, 2 and 4."""
+    d = a * b
+    e = (d + c).tanh()
+    return Value.sum([e * d, d.exp(), e / (a * a + 1.0), -b])
+
+
+def test_backward_by_hand_node_by_node_gives_backwards_grads():
+    leaves = [Value(0.7), Value(-1.2), Value(0.4)]
+    shared(*leaves).backward()
+    expected = [x.grad for x in leaves]
+    leaves = [Value(0.7), Value(-1.2), Value(0.4)]
+    L = shared(*leaves)
+    L.grad = 1.0
+    for node in reversed(topological_order(L)):
+        node._backward()  # each node's own chain-rule step, as in micrograd's lecture
+    assert [x.grad for x in leaves] == expected
+    assert gradcheck(shared, [0.7, -1.2, 0.4])  # and both are right
+
+
+def test_backward_by_hand_on_the_lecture_neuron():
+    x1, x2 = Value(2.0), Value(0.0)
+    w1, w2, b = Value(-3.0), Value(1.0), Value(6.8813735870195432)
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = n.tanh()
+    o.grad = 1.0
+    for node in (o, n, b, s, x2w2, x1w1):  # the lecture's order; b is a leaf: no step
+        node._backward()
+    local = 1 - math.tanh(n.data) ** 2  # d tanh(n)/dn, the closed form
+    assert n.grad == pytest.approx(local) and b.grad == pytest.approx(local)
+    assert w1.grad == pytest.approx(x1.data * local) and x1.grad == pytest.approx(w1.data * local)
+    assert w2.grad == pytest.approx(x2.data * local) and x2.grad == pytest.approx(w2.data * local)
+
+
 def test_value_attributes_and_aliases():
     a, b = Value(2, label="a"), Value(3.0)
     c = a * b
