@@ -8,16 +8,17 @@ chain rule once per edge.  (The arithmetic operators compute their forward value
 inline, the same formula as their entry, because they are most of every graph.)
 
 Why it is fast and lean (compared with micrograd): ``__slots__`` instead of a
-``__dict__`` per node, children in a tuple instead of a set, and no closure per
-node.  A node therefore holds no reference cycle, so Python frees a graph the
-moment its root is dropped, without waiting for the cyclic garbage collector.
+``__dict__`` per node, the operands in two slots instead of a set (or a tuple:
+one object per node for the garbage collector to track, not two), and no
+closure per node.  A node therefore holds no reference cycle, so Python frees a
+graph the moment its root is dropped, without waiting for the cyclic garbage
+collector.
 """
 
 import contextlib
 import gc
 import numbers
 
-from .graph import _walk
 from .rules import FLOAT_MATH, OPERATIONS
 
 
@@ -38,21 +39,30 @@ def _operand(other, op):
     """The other operand of ``op`` as a Value: numbers become constant leaves."""
     if isinstance(other, Value):
         return other
+    if type(other) is float and other == other:  # the common case, checked quickly (NaN != NaN)
+        return Value(other)
     return Value(_as_float(other, f"the operand of '{op}'"))
 
 
-def _result(data, op, children):
-    """A new interior node.  Skips Value.__init__'s checks: data is already a float."""
+def _result(data, op, a, b=None):
+    """A new interior node with operands a (and b).  Skips Value.__init__'s checks:
+    data is already a float."""
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out.op = op
-    out.children = children
-    out._mark = None
+    out._a = a
+    out._b = b
     return out
 
 
+def _result_of_many(data, op, children):
+    """A new interior node with any number of operands (``Value.sum``)."""
+    return _result(data, op, tuple(children), _MANY)
+
+
+_MANY = object()  # in a node's _b slot: its _a slot holds a tuple of all its operands
 _new_value = object.__new__
 
 
@@ -68,9 +78,11 @@ class Value:
     children : tuple the operands, in operand order (``a + a`` has two entries)
     """
 
-    # __slots__: no per-node __dict__.  _mark is scratch space for graph walks
-    # (see graph.topological_order).
-    __slots__ = ("data", "grad", "label", "op", "children", "_mark")
+    # __slots__: no per-node __dict__.  The operands are kept in two slots, _a and
+    # _b (None when absent), read through the ``children`` property: one or two
+    # operands, most nodes, need no tuple; a node of many operands (Value.sum)
+    # keeps their tuple in _a and the marker _MANY in _b.
+    __slots__ = ("data", "grad", "label", "op", "_a", "_b")
 
     def __init__(self, data, label=""):
         # The common case (a float that is not NaN) skips the checks in _as_float.
@@ -78,8 +90,17 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = ""
-        self.children = ()
-        self._mark = None
+        self._a = self._b = None
+
+    @property
+    def children(self):
+        """The operands, in operand order (``a + a`` has two entries); () for a leaf."""
+        a, b = self._a, self._b
+        if b is _MANY:
+            return a
+        if b is not None:
+            return (a, b)
+        return () if a is None else (a,)
 
     # Read-only aliases, so code written for micrograd's lecture (draw_dot) runs.
     @property
@@ -101,30 +122,30 @@ class Value:
 
     def __add__(self, other):
         other = _operand(other, "+")
-        return _result(self.data + other.data, "+", (self, other))
+        return _result(self.data + other.data, "+", self, other)
 
     def __radd__(self, other):  # other + self
         other = _operand(other, "+")
-        return _result(other.data + self.data, "+", (other, self))
+        return _result(other.data + self.data, "+", other, self)
 
     def __sub__(self, other):
         other = _operand(other, "-")
-        return _result(self.data - other.data, "-", (self, other))
+        return _result(self.data - other.data, "-", self, other)
 
     def __rsub__(self, other):  # other - self
         other = _operand(other, "-")
-        return _result(other.data - self.data, "-", (other, self))
+        return _result(other.data - self.data, "-", other, self)
 
     def __neg__(self):
-        return _result(-self.data, "neg", (self,))
+        return _result(-self.data, "neg", self)
 
     def __mul__(self, other):
         other = _operand(other, "*")
-        return _result(self.data * other.data, "*", (self, other))
+        return _result(self.data * other.data, "*", self, other)
 
     def __rmul__(self, other):  # other * self
         other = _operand(other, "*")
-        return _result(other.data * self.data, "*", (other, self))
+        return _result(other.data * self.data, "*", other, self)
 
     def __truediv__(self, other):
         return _divide(self, _operand(other, "/"))
@@ -145,10 +166,10 @@ class Value:
         One node instead of the n - 1 that Python's ``sum()`` builds, so a neuron's
         z = w1 h1 + ... + wn hn + b is one node, as in the document.
         """
-        children = tuple(v if isinstance(v, Value) else _operand(v, "+") for v in values)
+        children = [v if isinstance(v, Value) else _operand(v, "+") for v in values]
         if not children:
             raise ValueError("Value.sum needs at least one value to add, got none")
-        return _result(sum([c.data for c in children]), "+", children)
+        return _result_of_many(sum([c.data for c in children]), "+", children)
 
     # --- functions (their forward and derivative rules are entries in rules.py) -----
 
@@ -195,8 +216,10 @@ class Value:
         children = (self, *[_operand(other, name) for other in others])
         if operation.arity is not None and len(children) != operation.arity:
             raise TypeError(f"{name} takes {operation.arity} operand(s), got {len(children)}")
-        data = operation.forward(FLOAT_MATH, *[c.data for c in children])
-        return _result(_as_float(data, f"the result of {name}"), name, children)
+        data = _as_float(operation.forward(FLOAT_MATH, *[c.data for c in children]), f"the result of {name}")
+        if operation.arity is None:
+            return _result_of_many(data, name, children)
+        return _result(data, name, *children)
 
     # --- backpropagation ----------------------------------------------------------
 
@@ -218,7 +241,7 @@ class Value:
         exactly dL/d(node).
         """
         with collector_paused():
-            order = _walk(self, reset_interior_grads=True)
+            order = _interior_order(self)  # grads reset to 0 on the way
             self.grad += 1.0  # dL/dL = 1 (an interior root was just reset to 0)
             for node in reversed(order):
                 node._backward()
@@ -232,12 +255,70 @@ class Value:
         micrograd's lecture, it can be called by hand, node by node, once a node's
         grad is complete (every node that uses it has done its own step).
         """
-        children = self.children
-        if children:
-            g = self.grad
-            local = OPERATIONS[self.op].local_derivatives(FLOAT_MATH, self.data, [c.data for c in children])
-            for child, d in zip(children, local):
-                child.grad += d * g  # the chain rule
+        a, b = self._a, self._b
+        if a is None:
+            return  # a leaf: no operands to pass the grad to
+        g = self.grad
+        derivative = OPERATIONS[self.op].derivative
+        # The chain rule, written out for one and for two operands (most nodes:
+        # no tuple of children, no loop), then for any number of them.
+        if b is None:
+            a.grad += derivative(FLOAT_MATH, self.data, a.data) * g
+        elif b is not _MANY:
+            d_a, d_b = derivative(FLOAT_MATH, self.data, a.data, b.data)
+            a.grad += d_a * g
+            b.grad += d_b * g
+        else:
+            for child, d in zip(a, derivative(FLOAT_MATH, self.data, *[c.data for c in a])):
+                child.grad += d * g
+
+
+def _interior_order(root):
+    """The interior nodes of ``root``'s graph (no leaves) in topological order, each
+    node's grad reset to 0 as it is listed: what backward() walks.
+
+    The same depth-first walk as graph.topological_order, tuned because backward() runs it
+    on graphs of millions of nodes (clever, for speed and memory):
+
+    * leaves are never pushed: they take no chain-rule step and keep their grads;
+    * no set of visited nodes and no mark slot per node: the grads themselves are the
+      walk's marks.  A node being opened holds the token ``opened``; a listed node
+      holds ``listed``, a 0.0 made fresh for this walk (so a 0.0 left by an earlier
+      walk is not mistaken for it).  ``listed`` is the reset grad: the chain rule then
+      adds to it like to any 0.0, and the node is in the CPU cache as it is reset,
+      which saves a second pass over a large graph.
+    """
+    opened, listed = object(), float("0")  # float("0"): a new float object, never a shared constant
+    order = []
+    stack = [root] if root._a is not None else []
+    try:
+        while stack:
+            node = stack.pop()
+            grad = node.grad
+            if grad is listed:  # reached along another path, already listed
+                continue
+            if grad is opened:  # second visit: all its children are listed
+                node.grad = listed
+                order.append(node)
+                continue
+            node.grad = opened
+            stack.append(node)  # come back to it after its children
+            a, b = node._a, node._b  # its operands (see Value.children), pushed
+            if b is _MANY:           # in reverse: the first operand is popped first
+                for child in reversed(a):
+                    if child._a is not None and child.grad is not listed:
+                        stack.append(child)
+                continue
+            if b is not None and b._a is not None and b.grad is not listed:
+                stack.append(b)
+            if a._a is not None and a.grad is not listed:
+                stack.append(a)
+    except BaseException:  # interrupted: no grad may be left holding a token
+        for node in stack:
+            if node.grad is opened:
+                node.grad = 0.0
+        raise
+    return order
 
 
 @contextlib.contextmanager
@@ -261,14 +342,14 @@ def collector_paused():
 
 def _function(name, x):
     """out = f(x) for a built-in function of one operand, by its entry in rules.py."""
-    return _result(OPERATIONS[name].forward(FLOAT_MATH, x.data), name, (x,))
+    return _result(OPERATIONS[name].forward(FLOAT_MATH, x.data), name, x)
 
 
 def _divide(a, b):
     """out = a / b."""
     if b.data == 0:
         raise ZeroDivisionError(f"division by zero: {a.data!r} / {b.data!r}")
-    return _result(a.data / b.data, "/", (a, b))
+    return _result(a.data / b.data, "/", a, b)
 
 
 def _power(base, exponent):
@@ -287,4 +368,4 @@ def _power(base, exponent):
         data = a ** b
     except OverflowError:
         raise OverflowError(f"{a!r} ** {b!r} is too large for a float") from None
-    return _result(data, "**", (base, exponent))
+    return _result(data, "**", base, exponent)

@@ -19,7 +19,7 @@ neuron or a layer, and ``mlp.trace(x)`` records z^(l) and h^(l) of every layer.
 import random
 
 from . import checks, labels
-from .engine import Value
+from .engine import Value, collector_paused
 
 ACTIVATIONS = checks.ACTIVATIONS  # relu, tanh, sigmoid, linear
 
@@ -124,6 +124,7 @@ class Layer(Module):
         """h^(l), always a list (also for a layer of one neuron)."""
         return self.forward_with_z(h)[1]
 
+    @collector_paused()
     def forward_with_z(self, h):
         """(z^(l), h^(l)) as two lists, one entry per neuron."""
         pairs = [n.forward_with_z(h) for n in self.neurons]
@@ -193,6 +194,7 @@ class MLP(Module):
     def nin(self):
         return len(self.layers[0].neurons[0].w)
 
+    @collector_paused()  # building the graph: see engine.collector_paused
     def trace(self, x):
         """Run the forward pass and record z^(l) and h^(l) for every layer (a Trace)."""
         if not isinstance(x, (list, tuple)):

@@ -212,6 +212,7 @@ def test_children_are_the_operands_in_the_order_written(text, f, op):
     assert out.data == pytest.approx(f(5.0))  # the same expression on plain floats
 
 
+@pytest.mark.timeout(600)  # about 6 s of CPU; on a shared machine the wall time can be 10x
 def test_deep_chain_of_a_million_operations():
     import sys
     limit = sys.getrecursionlimit()
@@ -286,6 +287,28 @@ def test_backward_by_hand_on_the_lecture_neuron():
     assert n.grad == pytest.approx(local) and b.grad == pytest.approx(local)
     assert w1.grad == pytest.approx(x1.data * local) and x1.grad == pytest.approx(w1.data * local)
     assert w2.grad == pytest.approx(x2.data * local) and x2.grad == pytest.approx(w2.data * local)
+
+
+def test_graph_building_library_calls_pause_the_collector_and_restore_it(monkeypatch):
+    import gc
+
+    from micrograd_bp import MLP
+    from micrograd_bp.losses import cross_entropy
+
+    seen = []
+    real_sum = Value.sum
+    monkeypatch.setattr(Value, "sum", staticmethod(lambda values: seen.append(gc.isenabled()) or real_sum(values)))
+    mlp = MLP(2, [3, 2], seed=0)
+    was_on = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            seen.clear()
+            cross_entropy(mlp([0.5, -1.0]), 1)
+            assert seen and not any(seen)  # paused while the graph was built
+            assert gc.isenabled() is state  # and left as it was
+    finally:
+        (gc.enable if was_on else gc.disable)()
 
 
 def test_value_attributes_and_aliases():
