@@ -216,6 +216,17 @@ class MLP(Module):
     def named_parameters(self):
         return [pair for layer in self.layers for pair in layer.named_parameters()]
 
+    def to_torch(self, dtype=None):
+        """The same network as a ``torch.nn.Sequential`` (see :mod:`micrograd_bp.torch_bridge`)."""
+        from .torch_bridge import to_torch
+        return to_torch(self, dtype)
+
+    @classmethod
+    def from_torch(cls, module):
+        """An MLP with the weights of a PyTorch Sequential (see :mod:`micrograd_bp.torch_bridge`)."""
+        from .torch_bridge import from_torch
+        return from_torch(module)
+
     def __repr__(self):
         sizes = [len(layer.neurons) for layer in self.layers]
         return (f"MLP(nin={self.nin}, nouts={sizes}, activation={self.activation!r}, "

@@ -8,7 +8,7 @@ import pytest
 import micrograd_bp
 from micrograd_bp import cli
 
-OPTIONAL = ("numpy", "sympy", "graphviz", "matplotlib", "tqdm", "ipywidgets", "torch")
+OPTIONAL = ("numpy", "sympy", "graphviz", "matplotlib", "tqdm", "ipywidgets", "torch", "sklearn")
 
 
 def test_the_public_api_is_importable_from_the_top_level():
