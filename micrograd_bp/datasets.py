@@ -1,4 +1,4 @@
-"""Small 2-D classification datasets, in pure Python.
+"""Small 2-D classification datasets, in pure Python, and handwritten digits.
 
 Every function returns ``(X, y)``: ``X`` a list of points ``[x1, x2]`` and ``y`` a
 list of class indices 0, 1, ..., K-1 (plain ints), in a shuffled order.  ``noise``
@@ -7,13 +7,18 @@ is the standard deviation of the Gaussian noise added to every point, and
 
 For a hinge loss, which wants labels -1 and +1, use ``[2 * yi - 1 for yi in y]``
 (:func:`micrograd_bp.train.fit` does this itself for ``loss="hinge"``).
+
+:func:`digits` is real data: scikit-learn's 8x8 handwritten digits (needs the
+``digits`` extra), already split into a training and a test set.
 """
 
 import math
 import numbers
 import random
+from typing import NamedTuple
 
 from . import checks
+from ._optional import require
 
 _check_count = checks.whole_number  # (n, "moons: n", least)
 
@@ -132,3 +137,72 @@ def blobs(n=100, centers=3, noise=0.5, seed=None):
         points += [centers[j]] * count
         labels += [j] * count
     return _finish(points, labels, noise, rng)
+
+
+# --- real data: handwritten digits ---------------------------------------------------
+
+DIGITS_SIZE = 1797  # images in scikit-learn's bundled digits data
+
+
+class Digits(NamedTuple):
+    """scikit-learn's 8x8 handwritten digits, split into a training and a test set.
+
+    ``X_train``, ``X_test``  lists of images, each 64 numbers in [0, 1] (pixel / 16),
+                            row by row: pixel (r, c) is ``x[8 * r + c]``
+    ``y_train``, ``y_test``  the digits shown, plain ints 0..9
+    ``images_train``, ``images_test``  the same images as 8 rows of 8, for plotting
+
+    It unpacks like scikit-learn's ``train_test_split``:
+    ``X_train, X_test, y_train, y_test = digits()``.
+    """
+
+    X_train: list
+    X_test: list
+    y_train: list
+    y_test: list
+
+    @property
+    def images_train(self):
+        return [image(x) for x in self.X_train]
+
+    @property
+    def images_test(self):
+        return [image(x) for x in self.X_test]
+
+
+def image(x):
+    """A digit's 64 inputs as 8 rows of 8 pixels (for plt.imshow)."""
+    return [list(x[8 * r:8 * r + 8]) for r in range(8)]
+
+
+def _check_test_size(test_size):
+    """test_size as scikit-learn reads it: a fraction in (0, 1) or a whole number of images."""
+    if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
+        if 10 <= test_size <= DIGITS_SIZE - 10:
+            return int(test_size)
+    elif isinstance(test_size, numbers.Real) and not isinstance(test_size, bool):
+        if 10 / DIGITS_SIZE <= test_size <= 1 - 10 / DIGITS_SIZE:
+            return float(test_size)
+    raise ValueError(
+        f"digits: test_size must be a fraction between 0 and 1 or a whole number of "
+        f"images (at least 10 in each set, of {DIGITS_SIZE}), got {test_size!r}")
+
+
+def digits(test_size=0.2, seed=0):
+    """The 1,797 handwritten digits (8x8 pixels, classes 0-9), split into train and test.
+
+    The data file ships inside scikit-learn (nothing is downloaded): the ``digits``
+    extra.  Pixels (0..16) are scaled to [0, 1].  The split is stratified (each
+    digit in the same proportion in both sets) and seeded: ``test_size`` is the
+    fraction (or number) of images held out for testing, ``seed`` chooses which.
+    Returns a :class:`Digits`.
+    """
+    test_size = _check_test_size(test_size)
+    load_digits = require("sklearn.datasets", "digits", "datasets.digits()").load_digits
+    split = require("sklearn.model_selection", "digits", "datasets.digits()").train_test_split
+    data = load_digits()
+    X = (data.data / 16.0).tolist()  # plain Python floats, as the engine wants
+    y = [int(label) for label in data.target]
+    X_train, X_test, y_train, y_test = split(X, y, test_size=test_size, random_state=seed,
+                                             stratify=y)
+    return Digits(X_train, X_test, y_train, y_test)

@@ -1,4 +1,4 @@
-"""Pictures of training: loss and accuracy curves, and a 2-D decision boundary.
+"""Pictures of training: loss and accuracy curves, a 2-D decision boundary, digits.
 
 Needs matplotlib (``pip install -e '.[plots]'``), imported only when a
 function here is called.  Every function returns a matplotlib ``Figure``: in
@@ -47,9 +47,14 @@ def plot_history(history, title="training"):
     axes[0].set(xlabel="epoch", ylabel="loss", title="loss")
     axes[0].set_yscale("log" if min(history.loss) > 0 else "linear")
     if has_accuracy:
-        axes[1].plot(epochs, [100 * a for a in history.accuracy], color="tab:green")
-        axes[1].set(xlabel="epoch", ylabel="accuracy (%)", title="training accuracy",
-                    ylim=(0, 101))
+        axes[1].plot(epochs, [100 * a for a in history.accuracy], color="tab:green",
+                     label="training")
+        validation = getattr(history, "val_accuracy", [])
+        if any(a is not None for a in validation):
+            axes[1].plot(epochs, [None if a is None else 100 * a for a in validation],
+                         color="tab:orange", label="validation")
+            axes[1].legend()
+        axes[1].set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy", ylim=(0, 101))
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -131,5 +136,62 @@ def plot_decision_boundary(model, X, y, resolution=80, title="decision boundary"
                vmax=k - 0.5, s=25, edgecolors="black", linewidths=0.5)
     ax.set(xlabel="x[0]", ylabel="x[1]", title=title,
            xlim=(x1s[0], x1s[-1]), ylim=(x2s[0], x2s[-1]))
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrix(y_true, y_pred, classes=None):
+    """counts[t][p]: how many samples of true class t were predicted as class p."""
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"confusion_matrix: {len(y_true)} labels but {len(y_pred)} predictions")
+    k = classes or max(list(y_true) + list(y_pred)) + 1
+    counts = [[0] * k for _ in range(k)]
+    for t, p in zip(y_true, y_pred):
+        counts[t][p] += 1
+    return counts
+
+
+def plot_confusion_matrix(y_true, y_pred, classes=None, title="confusion matrix"):
+    """A k x k grid: row t, column p holds how many of class t were predicted as p.
+
+    The diagonal is the correct predictions; everything off it is a mistake.
+    """
+    counts = confusion_matrix(y_true, y_pred, classes)
+    k = len(counts)
+    fig, (ax,) = _new_figure(width=5.5)
+    ax.imshow(counts, cmap="Blues")
+    top = max(max(row) for row in counts)
+    for t in range(k):
+        for p in range(k):
+            if counts[t][p]:
+                ax.text(p, t, str(counts[t][p]), ha="center", va="center", fontsize=8,
+                        color="white" if counts[t][p] > top / 2 else "black")
+    ax.set(xticks=range(k), yticks=range(k), xlabel="predicted class", ylabel="true class",
+           title=title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_digits(images, titles=(), ncols=8, title=None):
+    """Grey 8x8 digit images (lists of rows, values in [0, 1]) in a grid, each with a title.
+
+    ``images`` as :func:`micrograd_bp.datasets.image` makes them
+    (``digits().images_test``); ``titles`` one string per image, e.g. "pred 3, true 8".
+    """
+    if not images:
+        raise ValueError("plot_digits: there are no images to show")
+    plt = _pyplot()
+    ncols = min(ncols, len(images))
+    nrows = -(-len(images) // ncols)  # rounded up
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.5 * nrows + 0.4), squeeze=False)
+    plt.close(fig)  # see _new_figure
+    titles = list(titles) + [""] * (len(images) - len(titles))
+    for ax, img, text in zip([a for row in axes for a in row], images, titles):
+        ax.imshow(img, cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(text, fontsize=8)
+    for ax in [a for row in axes for a in row]:
+        ax.axis("off")
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig

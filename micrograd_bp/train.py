@@ -15,10 +15,10 @@ One step on a minibatch of B samples, in the document's terms::
 import random
 
 from . import checks
-from ._optional import require
 from .engine import Value, collector_paused
 from .losses import batch_mean, cross_entropy, hinge, l2, mse
 from .optim import SGD, Optimizer
+from .progress import meter as progress_meter
 
 LOSSES = checks.TRAINING_LOSSES  # hinge, cross_entropy, mse
 
@@ -31,10 +31,12 @@ class History:
                      epoch e, by the outputs of each step's forward pass (before
                      that step's update); None for a regression loss
     ``lr[e]``        the learning rate of the epoch's last step
+    ``val_accuracy[e]``  the accuracy on the validation (or test) set after epoch
+                     e, when fit was given ``validation=(X_val, y_val)``; else None
     """
 
     def __init__(self):
-        self.loss, self.accuracy, self.lr = [], [], []
+        self.loss, self.accuracy, self.lr, self.val_accuracy = [], [], [], []
 
     def __len__(self):
         return len(self.loss)
@@ -44,6 +46,8 @@ class History:
             return "History(no epochs)"
         acc = self.accuracy[-1]
         acc = "" if acc is None else f", accuracy {acc:.1%}"
+        val = self.val_accuracy[-1] if self.val_accuracy else None
+        acc += "" if val is None else f", validation accuracy {val:.1%}"
         return f"History({len(self)} epochs, final loss {self.loss[-1]:.4f}{acc})"
 
 
@@ -142,13 +146,17 @@ def _check_whole(n, name):
     return checks.whole_number(n, f"fit: {name}")
 
 
-def _progress_bar(epochs, progress):
-    """range(epochs), wrapped in tqdm's auto bar (terminal or Jupyter) if asked."""
-    if not progress:
-        return None, range(epochs)
-    tqdm = require("tqdm.auto", "progress", "fit's progress bar (or pass progress=False)").tqdm
-    bar = tqdm(range(epochs), desc="training", unit="epoch")
-    return bar, bar
+def _check_validation(validation):
+    """(X_val, y_val) checked, or None."""
+    if validation is None:
+        return None
+    try:
+        X_val, y_val = validation
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"fit: validation must be a pair (X_val, y_val), got {validation!r}") from None
+    _check_data(X_val, y_val)
+    return X_val, y_val
 
 
 def train_step(model, X, y, batch, loss_fn, optimizer, alpha):
@@ -165,7 +173,7 @@ def train_step(model, X, y, batch, loss_fn, optimizer, alpha):
 
 
 def fit(model, X, y, *, loss="hinge", optimizer=None, epochs=100, batch_size=None,
-        alpha=0.0, seed=None, progress=True):
+        alpha=0.0, seed=None, validation=None, progress=True):
     """Train ``model`` on the points X with labels (or targets) y; return a History.
 
     loss        "hinge" (one score, labels 0/1 or -1/+1; micrograd's demo),
@@ -174,14 +182,21 @@ def fit(model, X, y, *, loss="hinge", optimizer=None, epochs=100, batch_size=Non
     optimizer   an optimizer over model.parameters(); default SGD(lr=0.1)
     epochs      passes over the data
     batch_size  samples per step, B; None means all of them (full batch, one step
-                per epoch).  Minibatches are drawn in a shuffled order each epoch.
+                per epoch).  The samples are reshuffled every epoch into
+                minibatches, by a random generator seeded with ``seed``.
     alpha       the L2 penalty alpha * sum_p p**2 added to every step's loss
     seed        seeds the minibatch shuffling, so a run can be repeated exactly
-    progress    show a tqdm progress bar (needs the 'progress' extra)
+    validation  (X_val, y_val): a held-out set (or the test set) whose accuracy
+                is measured after every epoch, into ``History.val_accuracy``
+    progress    True: a tqdm bar over epochs and batches with the current loss
+                (needs the 'progress' extra); "text": one plain line at the end
+                (for notebooks saved with their outputs); False: nothing.  See
+                :mod:`micrograd_bp.progress`.
     """
     _check_data(X, y)
     loss_fn = _sample_loss(loss)
     epochs = _check_whole(epochs, "epochs")
+    validation = _check_validation(validation)
     n = len(X)
     B = n if batch_size is None else min(_check_whole(batch_size, "batch_size"), n)
     if optimizer is None:
@@ -189,11 +204,15 @@ def fit(model, X, y, *, loss="hinge", optimizer=None, epochs=100, batch_size=Non
     elif not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be an SGD or Adam object, got {optimizer!r}")
     classifying = loss in ("hinge", "cross_entropy")
+    if validation is not None and not classifying:
+        raise ValueError(f"fit: validation measures accuracy, which needs loss='hinge' or "
+                         f"'cross_entropy', got loss={loss!r}")
     rng = random.Random(seed)
     order = list(range(n))
     history = History()
-    bar, epochs_iter = _progress_bar(epochs, progress)
-    for _ in epochs_iter:
+    shown = progress_meter(progress, epochs, -(-n // B))  # -(-n // B): batches per epoch, rounded up
+    for epoch in range(epochs):
+        shown.start_epoch(epoch)
         if B < n:
             rng.shuffle(order)
         total, correct = 0.0, 0
@@ -204,12 +223,11 @@ def fit(model, X, y, *, loss="hinge", optimizer=None, epochs=100, batch_size=Non
             total += batch_loss * len(batch)
             if classifying:
                 correct += sum(p == _class_index(y[i]) for p, i in zip(predicted, batch))
+            shown.step(batch_loss)
         history.loss.append(total / n)
         history.accuracy.append(correct / n if classifying else None)
         history.lr.append(optimizer.lr)
-        if bar is not None:
-            postfix = {"loss": f"{history.loss[-1]:.4f}"}
-            if classifying:
-                postfix["accuracy"] = f"{history.accuracy[-1]:.0%}"
-            bar.set_postfix(postfix, refresh=False)
+        history.val_accuracy.append(accuracy(model, *validation) if validation else None)
+        shown.end_epoch(history)
+    shown.close(history)
     return history

@@ -113,3 +113,57 @@ def test_blobs_default_centers_lie_on_a_circle_of_radius_two():
 def test_bad_arguments_give_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[")):
         call()
+
+
+# --- handwritten digits (scikit-learn's bundled data) ---------------------------------
+
+def test_digits_are_1797_scaled_images_split_by_test_size():
+    pytest.importorskip("sklearn")
+    from micrograd_bp.datasets import digits
+    d = digits(test_size=0.25, seed=0)
+    assert len(d.X_train) + len(d.X_test) == 1797 and len(d.X_test) == 450
+    assert all(len(x) == 64 for x in d.X_train + d.X_test)
+    pixels = [p for x in d.X_train for p in x]
+    assert min(pixels) == 0.0 and max(pixels) == 1.0          # pixel / 16
+    assert sorted(set(d.y_train)) == list(range(10))
+    assert all(type(label) is int for label in d.y_test)
+
+
+def test_digits_split_is_stratified_and_seeded():
+    pytest.importorskip("sklearn")
+    from micrograd_bp.datasets import digits
+    a, b = digits(seed=1), digits(seed=2)
+    assert a == digits(seed=1)
+    assert a.X_test != b.X_test
+    share = [a.y_test.count(k) / len(a.y_test) for k in range(10)]
+    assert all(0.09 <= s <= 0.11 for s in share)   # every digit ~10% of the test set
+    assert len(digits(test_size=100).X_test) == 100
+
+
+def test_digits_images_are_the_inputs_as_8_rows_of_8():
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    from micrograd_bp.datasets import digits
+    d = digits()
+    img = d.images_test[0]
+    assert len(img) == 8 and all(len(row) == 8 for row in img)
+    assert img[2][5] == d.X_test[0][8 * 2 + 5]
+    # the same picture scikit-learn holds, before scaling
+    raw = sklearn_datasets.load_digits()
+    matches = [i for i, x in enumerate(raw.data.tolist()) if [p / 16 for p in x] == d.X_test[0]]
+    assert matches and (raw.images[matches[0]] / 16).tolist() == img
+    assert raw.target[matches[0]] == d.y_test[0]
+
+
+@pytest.mark.parametrize("test_size", [0, 1.0, 1797, 5, -0.2, "half", True])
+def test_digits_rejects_a_bad_test_size(test_size):
+    from micrograd_bp.datasets import digits
+    with pytest.raises(ValueError, match=f"digits: test_size must be .* got {test_size!r}"):
+        digits(test_size=test_size)
+
+
+def test_digits_without_scikit_learn_says_what_to_install(monkeypatch):
+    import sys
+    from micrograd_bp.datasets import digits
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[digits\]'"):
+        digits()

@@ -176,3 +176,40 @@ def test_plot_curves_rejects_mismatched_lengths_and_unknown_scales():
         plot_curves([1], {"a": [1]}, "x", "y", log="z")
     with pytest.raises(ValueError, match="at least one curve"):
         plot_curves([1], {}, "x", "y")
+
+
+# --- digits: the confusion matrix and the pictures ------------------------------------
+
+def test_confusion_matrix_counts_true_against_predicted():
+    from micrograd_bp.plots import confusion_matrix
+    assert confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0]) == [[1, 1, 0], [0, 1, 0], [1, 0, 1]]
+    assert confusion_matrix([1], [1], classes=3) == [[0, 0, 0], [0, 1, 0], [0, 0, 0]]
+    with pytest.raises(ValueError, match="2 labels but 1 predictions"):
+        confusion_matrix([0, 1], [0])
+
+
+def test_plot_confusion_matrix_writes_the_counts_in_the_cells():
+    from micrograd_bp.plots import plot_confusion_matrix
+    fig = plot_confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 1])
+    (ax,) = fig.axes
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "1", "3"]
+    assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+
+
+def test_plot_digits_shows_each_image_with_its_title():
+    from micrograd_bp.plots import plot_digits
+    img = [[r / 7 for _ in range(8)] for r in range(8)]
+    fig = plot_digits([img, img, img], ["pred 3, true 8", "a", "b"], ncols=2)
+    titled = [ax.get_title() for ax in fig.axes if ax.images]
+    assert titled == ["pred 3, true 8", "a", "b"]
+    assert fig.axes[0].images[0].get_array().tolist() == img
+    with pytest.raises(ValueError, match="no images"):
+        plot_digits([])
+
+
+def test_plot_history_draws_the_validation_accuracy_when_there_is_one():
+    h = made_up_history()
+    h.val_accuracy = [0.4, 0.6, 0.8, 0.85]
+    _, acc_ax = plot_history(h).axes
+    assert [line.get_label() for line in acc_ax.get_lines()] == ["training", "validation"]
+    assert list(acc_ax.get_lines()[1].get_ydata()) == pytest.approx([40, 60, 80, 85])

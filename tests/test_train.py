@@ -90,6 +90,54 @@ def test_minibatches_give_ceil_n_over_B_steps_per_epoch():
     assert opt.k == 2 * 5   # 23 points in batches of 5: 5 steps per epoch
 
 
+def test_minibatches_are_reshuffled_every_epoch_with_the_seed():
+    seen = []
+    X = [[float(i), 0.0] for i in range(6)]
+
+    def record(h, t):  # a loss that notes which samples each step sees
+        seen.append(t)
+        return h * 0.0
+
+    model = MLP(2, [1], seed=0)
+    fit(model, X, list(range(6)), loss=record, epochs=3, batch_size=2, seed=4, progress=False)
+    epochs = [seen[k:k + 6] for k in (0, 6, 12)]
+    assert all(sorted(e) == list(range(6)) for e in epochs)   # each epoch sees every sample once
+    assert len({tuple(e) for e in epochs}) == 3                # in a new order each epoch
+    import random
+    order, rng = list(range(6)), random.Random(4)
+    rng.shuffle(order)
+    assert epochs[0] == order                                  # shuffled by random.Random(seed)
+
+
+def test_validation_accuracy_is_recorded_after_every_epoch():
+    X, y = blobs(60, centers=3, noise=0.3, seed=0)
+    X_val, y_val = blobs(30, centers=3, noise=0.3, seed=1)
+    model = MLP(2, [8, 3], seed=0)
+    history = fit(model, X, y, loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05),
+                  epochs=4, batch_size=16, seed=0, validation=(X_val, y_val), progress=False)
+    assert len(history.val_accuracy) == 4
+    assert history.val_accuracy[-1] == accuracy(model, X_val, y_val)   # after the last step
+    assert "validation accuracy" in repr(history)
+    no_val = fit(model, X, y, loss="cross_entropy", epochs=1, progress=False)
+    assert no_val.val_accuracy == [None]
+
+
+@pytest.mark.parametrize("validation, message", [
+    ([[0.0, 0.0]], "validation must be a pair"),
+    (([[0.0, 0.0]], [0, 1]), "X has 1 points but y has 2 labels"),
+])
+def test_fit_rejects_a_bad_validation_set(validation, message):
+    X, y = blobs(6, centers=2, seed=0)
+    with pytest.raises(ValueError, match=message):
+        fit(MLP(2, [2], seed=0), X, y, loss="cross_entropy", validation=validation, progress=False)
+
+
+def test_validation_needs_a_classification_loss():
+    with pytest.raises(ValueError, match="validation measures accuracy, which needs"):
+        fit(MLP(2, [1], seed=0), [[0.0, 1.0]], [0.5], loss="mse",
+            validation=([[0.0, 1.0]], [0.5]), progress=False)
+
+
 def test_history_records_the_learning_rate_of_the_schedule():
     X, y = moons(10, seed=0)
     model = MLP(2, [2, 1], seed=0)
@@ -172,9 +220,9 @@ def test_spiral_like_three_classes_learn_with_adam_and_cross_entropy():
 def test_progress_bar_is_shown_on_stderr_and_can_be_turned_off(capsys):
     pytest.importorskip("tqdm")
     X, y = moons(10, seed=0)
-    fit(MLP(2, [2, 1], seed=0), X, y, epochs=3, progress=True)
+    fit(MLP(2, [2, 1], seed=0), X, y, epochs=3, batch_size=4, progress=True)
     shown = capsys.readouterr().err
-    assert "training" in shown and "3/3" in shown and "loss=" in shown
+    assert "epoch 3/3" in shown and "9/9" in shown and "loss=" in shown  # 3 batches per epoch
     fit(MLP(2, [2, 1], seed=0), X, y, epochs=3, progress=False)
     assert capsys.readouterr() == ("", "")
 

@@ -37,8 +37,9 @@ MAX_SAMPLES = 10_000
 
 
 def add_arguments(parser):
-    parser.add_argument("--dataset", choices=sorted(RECIPES), default="moons",
-                        help="the 2-D data to classify (default: moons)")
+    parser.add_argument("--dataset", choices=sorted(RECIPES) + ["digits"], default="moons",
+                        help="the 2-D data to classify (default: moons), or digits: 8x8 "
+                             "handwritten digits (needs scikit-learn)")
     parser.add_argument("--classes", type=whole_number_arg(2), default=None,
                         help="number of spiral arms, with a softmax + cross-entropy head "
                              "(only with --dataset spiral; default 3)")
@@ -50,6 +51,8 @@ def add_arguments(parser):
     parser.add_argument("--lr", type=number_arg(0, low_inclusive=False), default=None,
                         help="learning rate; with SGD it decays linearly to lr/10 "
                              "(default: SGD 1.0, Adam 0.02)")
+    parser.add_argument("--batch-size", type=whole_number_arg(1), default=None,
+                        help="samples per step (default: digits 32, the others full batch)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default=None,
                         help="default: sgd (binary datasets), adam (spiral)")
     parser.add_argument("--seed", type=int, default=1,
@@ -65,7 +68,8 @@ def settings(args):
     """The recipe for args.dataset, with the flags given on the command line applied."""
     if args.classes is not None and args.dataset != "spiral":
         args.demo_parser.error("--classes only applies to --dataset spiral")
-    s = dict(RECIPES[args.dataset], dataset=args.dataset, seed=args.seed)
+    s = dict(RECIPES[args.dataset], dataset=args.dataset, seed=args.seed,
+             batch_size=args.batch_size)
     s["classes"] = (args.classes or 3) if args.dataset == "spiral" else 2
     for flag in ("samples", "epochs", "optimizer"):
         if getattr(args, flag) is not None:
@@ -109,7 +113,9 @@ def describe(s, model, optimizer):
     name = s["dataset"] + (f" ({s['classes']} arms)" if s["dataset"] == "spiral" else "")
     sizes = [len(layer.neurons) for layer in model.layers]
     return (f"MLP(2, {sizes}) on {s['samples']} {name} points: {loss}, "
-            f"{type(optimizer).__name__} {lr}, {s['epochs']} full-batch epochs, seed {s['seed']}")
+            f"{type(optimizer).__name__} {lr}, {s['epochs']} "
+            + ("full-batch epochs" if s["batch_size"] is None
+               else f"epochs of minibatches of {s['batch_size']}") + f", seed {s['seed']}")
 
 
 def one_sample_loss(model, x, label, loss):
@@ -176,9 +182,25 @@ def report(summary, history, final_accuracy, seconds, written, notes):
     return "\n".join(lines + notes) + "\n"
 
 
+def show_progress(args, say):
+    """True if a progress bar can be shown (tqdm is installed) and is wanted."""
+    try:
+        import tqdm.auto  # noqa: F401  (only to know whether a bar can be shown)
+    except ImportError:
+        say("(no progress bar: pip install -e '.[progress]' to see one)")
+        return False
+    return not args.quiet
+
+
 def run(args):
     from micrograd_bp.train import accuracy, fit
 
+    if args.dataset == "digits":
+        from . import demo_digits
+        if args.classes is not None:
+            args.demo_parser.error("--classes only applies to --dataset spiral")
+        say = (lambda *a: None) if args.quiet else print
+        return demo_digits.run(args, check_writable, show_progress(args, say))
     s = settings(args)
     out = args.out
     try:
@@ -191,15 +213,11 @@ def run(args):
     summary = describe(s, model, optimizer)
     say = (lambda *a: None) if args.quiet else print
     say(summary)
-    progress = not args.quiet
-    try:
-        import tqdm.auto  # noqa: F401  (only to know whether a bar can be shown)
-    except ImportError:
-        say("(no progress bar: pip install -e '.[progress]' to see one)")
-        progress = False
+    progress = show_progress(args, say)
     start = time.perf_counter()
     history = fit(model, X, y, loss=s["loss"], optimizer=optimizer, epochs=s["epochs"],
-                  alpha=s["alpha"], progress=progress)
+                  batch_size=s["batch_size"], alpha=s["alpha"], seed=s["seed"],
+                  progress=progress)
     seconds = time.perf_counter() - start
     final_accuracy = accuracy(model, X, y)
     try:
