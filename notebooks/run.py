@@ -57,7 +57,10 @@ def kernel_manager(kernel_dir):
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "micrograd_bp (this Python)",
         "language": "python",
-        "env": {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+        # MICROGRAD_BP_PROGRESS=text: fit's progress is one finished text line, which a
+        # saved notebook shows in any static view (a widget bar would show 0%)
+        "env": {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                "MICROGRAD_BP_PROGRESS": "text"},
     }
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
     specs = KernelSpecManager(kernel_dirs=[str(kernel_dir)])

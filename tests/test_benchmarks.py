@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
     ("bench_engine.py", "## Bars (issue 2)"),
     ("bench_training.py", "micrograd_bp fit"),
     ("bench_scaling.py", "## Bars (issue 13)"),
+    ("bench_digits.py", "## Digits"),
 ])
 def test_the_benchmark_runs_and_prints_its_tables(script, heading):
     result = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick"],

@@ -163,6 +163,7 @@ def test_digits_rejects_a_bad_test_size(test_size):
 
 def test_digits_without_scikit_learn_says_what_to_install(monkeypatch):
     import sys
+
     from micrograd_bp.datasets import digits
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     with pytest.raises(ImportError, match=r"pip install -e '\.\[digits\]'"):
