@@ -42,7 +42,8 @@ def test_an_unknown_progress_setting_is_refused():
         train("fancy")
 
 
-def test_in_text_mode_a_notebook_saves_the_finished_line():
+def run_in_a_kernel(fit_call):
+    """The outputs of one notebook cell that trains a small model with ``fit_call``."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
@@ -52,8 +53,20 @@ def test_in_text_mode_a_notebook_saves_the_finished_line():
         "from micrograd_bp.datasets import moons\n"
         "from micrograd_bp.train import fit\n"
         "X, y = moons(10, seed=0)\n"
-        "fit(MLP(2, [2, 1], seed=0), X, y, epochs=3, progress='text');\n")]
+        f"{fit_call};\n")]
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
-    outputs = nb.cells[0].outputs
+    return nb.cells[0].outputs
+
+
+def test_in_jupyter_the_progress_bar_is_a_notebook_widget(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    monkeypatch.delenv(ENV, raising=False)  # the kernel inherits the environment
+    outputs = run_in_a_kernel("fit(MLP(2, [2, 1], seed=0), X, y, epochs=3)")
+    kinds = [kind for o in outputs for kind in o.get("data", {})]
+    assert "application/vnd.jupyter.widget-view+json" in kinds, outputs
+
+
+def test_in_text_mode_a_notebook_saves_the_finished_line():
+    outputs = run_in_a_kernel("fit(MLP(2, [2, 1], seed=0), X, y, epochs=3, progress='text')")
     assert [o.output_type for o in outputs] == ["stream"]
     assert outputs[0].text.startswith("training: 3/3 epochs, 3 batches")

@@ -266,20 +266,3 @@ def test_the_loss_must_fit_the_number_of_outputs():
         fit(MLP(2, [1], seed=0), X, y, loss="cross_entropy", progress=False)
     with pytest.raises(ValueError, match="hinge' needs a model with one output"):
         fit(MLP(2, [2], seed=0), X, y, loss="hinge", progress=False)
-
-
-def test_in_jupyter_the_progress_bar_is_a_notebook_widget():
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
-    pytest.importorskip("ipywidgets")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "from micrograd_bp import MLP\n"
-        "from micrograd_bp.datasets import moons\n"
-        "from micrograd_bp.train import fit\n"
-        "X, y = moons(10, seed=0)\n"
-        "fit(MLP(2, [2, 1], seed=0), X, y, epochs=3)\n")]
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
-    kinds = [kind for o in nb.cells[0].outputs for kind in o.get("data", {})]
-    assert "application/vnd.jupyter.widget-view+json" in kinds, nb.cells[0].outputs

@@ -87,6 +87,13 @@ def check_writable(folder):
         pass
 
 
+def cannot_write(out, error):
+    """Say on stderr why the output folder cannot be written to; returns the exit code 1."""
+    print(f"error: cannot write to the output folder {out!r}: {error.strerror or error}",
+          file=sys.stderr)
+    return 1
+
+
 def build(s):
     """(X, y, model, optimizer) for the settings s."""
     from micrograd_bp import MLP, datasets
@@ -200,15 +207,13 @@ def run(args):
         if args.classes is not None:
             args.demo_parser.error("--classes only applies to --dataset spiral")
         say = (lambda *a: None) if args.quiet else print
-        return demo_digits.run(args, check_writable, show_progress(args, say))
+        return demo_digits.run(args, show_progress(args, say))
     s = settings(args)
     out = args.out
     try:
         check_writable(out)
     except OSError as error:
-        print(f"error: cannot write to the output folder {out!r}: "
-              f"{error.strerror or error}", file=sys.stderr)
-        return 1
+        return cannot_write(out, error)
     X, y, model, optimizer = build(s)
     summary = describe(s, model, optimizer)
     say = (lambda *a: None) if args.quiet else print
@@ -224,15 +229,22 @@ def run(args):
         written, notes = write_outputs(model, X, y, history, s, out)
         written.append(os.path.join(out, "report.txt"))
         text = report(summary, history, final_accuracy, seconds, written, notes)
+    except OSError as error:
+        return cannot_write(out, error)
+    return finish(out, written, notes, text, say,
+                  f"{s['dataset']}: loss {history.loss[-1]:.4f}, training accuracy "
+                  f"{final_accuracy:.1%} after {s['epochs']} epochs ({seconds:.1f} s)")
+
+
+def finish(out, written, notes, text, say, line):
+    """Write ``text`` to report.txt (the last of ``written``), then say what was done."""
+    try:
         with open(written[-1], "w", encoding="utf-8") as f:
             f.write(text)
     except OSError as error:
-        print(f"error: cannot write to the output folder {out!r}: "
-              f"{error.strerror or error}", file=sys.stderr)
-        return 1
+        return cannot_write(out, error)
     for note in notes:
         say(note)
-    print(f"{s['dataset']}: loss {history.loss[-1]:.4f}, training accuracy "
-          f"{final_accuracy:.1%} after {s['epochs']} epochs ({seconds:.1f} s)")
+    print(line)
     say("wrote " + ", ".join(written))
     return 0

@@ -13,6 +13,8 @@ import os
 import sys
 import time
 
+from .demo import cannot_write, check_writable, finish
+
 RECIPE = dict(hidden=32, optimizer="adam", lr=0.01, epochs=12, batch_size=32, test_size=0.2)
 MAX_MISTAKES_SHOWN = 24
 
@@ -79,8 +81,8 @@ def report(summary, history, train_accuracy, test_accuracy, seconds, written, no
     return "\n".join(lines + notes) + "\n"
 
 
-def run(args, check_writable, progress):
-    """The digits demo; ``check_writable`` and ``progress`` come from the demo command."""
+def run(args, progress):
+    """The digits demo (``progress``: show fit's progress bar)."""
     from micrograd_bp.datasets import digits
     from micrograd_bp.train import accuracy, fit, predict
 
@@ -89,9 +91,7 @@ def run(args, check_writable, progress):
         check_writable(out)
         data = digits(test_size=RECIPE["test_size"], seed=args.seed)
     except OSError as error:
-        print(f"error: cannot write to the output folder {out!r}: {error.strerror or error}",
-              file=sys.stderr)
-        return 1
+        return cannot_write(out, error)
     except ImportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -108,22 +108,13 @@ def run(args, check_writable, progress):
     test_accuracy = sum(p == t for p, t in zip(predicted, data.y_test)) / len(data.y_test)
     written, notes = [], []
     try:
-        try:
-            written += write_plots(history, data, predicted, out)
-        except ImportError as error:
-            notes.append(f"skipped the plots: {error}")
-        written.append(os.path.join(out, "report.txt"))
-        text = report(summary, history, accuracy(model, X, y), test_accuracy, seconds,
-                      written, notes)
-        with open(written[-1], "w", encoding="utf-8") as f:
-            f.write(text)
+        written += write_plots(history, data, predicted, out)
+    except ImportError as error:
+        notes.append(f"skipped the plots: {error}")
     except OSError as error:
-        print(f"error: cannot write to the output folder {out!r}: {error.strerror or error}",
-              file=sys.stderr)
-        return 1
-    for note in notes:
-        say(note)
-    print(f"digits: loss {history.loss[-1]:.4f}, test accuracy {test_accuracy:.1%} "
-          f"after {s['epochs']} epochs ({seconds:.1f} s)")
-    say("wrote " + ", ".join(written))
-    return 0
+        return cannot_write(out, error)
+    written.append(os.path.join(out, "report.txt"))
+    text = report(summary, history, accuracy(model, X, y), test_accuracy, seconds, written, notes)
+    return finish(out, written, notes, text, say,
+                  f"digits: loss {history.loss[-1]:.4f}, test accuracy {test_accuracy:.1%} "
+                  f"after {s['epochs']} epochs ({seconds:.1f} s)")
