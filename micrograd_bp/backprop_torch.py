@@ -15,7 +15,8 @@ Needs numpy (the ``equations`` extra) and PyTorch (the ``torch`` extra).
 
 import html
 
-from .backprop import STEP_NAMES, _as_batch, _tex, _text_matrix, check_backprop
+from .backprop import _as_batch, check_backprop
+from .equations_text import STEP_NAMES, tex, text_matrix
 from .torch_bridge import torch_backward
 
 
@@ -86,9 +87,9 @@ class ThreeWayReport:
         blocks = []
         for r in self.rows:
             c = r.check
-            columns = [["equation (numpy)"] + _text_matrix(c.equation),
-                       [f"engine ({c.engine_source})"] + _text_matrix(c.engine),
-                       ["PyTorch"] + _text_matrix(r.torch)]
+            columns = [["equation (numpy)"] + text_matrix(c.equation),
+                       [f"engine ({c.engine_source})"] + text_matrix(c.engine),
+                       ["PyTorch"] + text_matrix(r.torch)]
             widths = [max(len(s) for s in col) for col in columns]
             lines = ["  " + "    ".join(s.ljust(w) for s, w in zip(cells, widths)).rstrip()
                      for cells in zip(*columns)]
@@ -114,8 +115,8 @@ class ThreeWayReport:
                 f'<td style="text-align:left">Step {c.step}<br><small>{STEP_NAMES[c.step]}</small>'
                 f"<br>l = {c.l}</td>"
                 f'<td style="text-align:left">$${c.latex}$$ $${c.substituted}$$</td>'
-                f'<td style="text-align:left">$${_tex(c.engine)}$$<small>{html.escape(c.engine_source)}</small></td>'
-                f'<td style="text-align:left">$${_tex(r.torch)}$$<small>autograd</small></td>'
+                f'<td style="text-align:left">$${tex(c.engine)}$$<small>{html.escape(c.engine_source)}</small></td>'
+                f'<td style="text-align:left">$${tex(r.torch)}$$<small>autograd</small></td>'
                 f'<td style="text-align:left">{mark}<br><small>max |diff| '
                 f"{max(c.max_diff, r.max_diff):.1e}</small></td>"
                 "</tr>")
