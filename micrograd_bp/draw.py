@@ -164,7 +164,8 @@ def _new_digraph(rankdir, caption):
 
 def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
                color_by_grad=False, highlight=(), view="scalar", max_nodes=MAX_NODES,
-               show_ids=False, caption="", edge_labels=None):
+               show_ids=False, caption="", edge_labels=None, grads=None, pending=(),
+               highlight_edges=None):
     """Draw the computation graph that ends in ``root`` as a ``graphviz.Digraph``.
 
     Parameters
@@ -184,6 +185,14 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
                           None (the default) does so only when there are at most
                           EDGE_LABEL_LIMIT weights, since more make the drawing
                           very tall.  Unlabelled edges still show w on hover (SVG).
+    grads : dict          {Value: number} shown instead of those Values' ``.grad``
+                          (None: not known yet, drawn as "?"); the steppers draw the
+                          grads of one backward pass this way
+    pending : iterable    Values not computed yet: their data is drawn as "?"
+                          (the forward pass, stepped)
+    highlight_edges : dict {(Value, k): colour or list of colours}: colour the edge
+                          from the node's k-th operand into it (one line per colour).
+                          In the neuron view {W Value: colour} colours a weight's edge.
 
     Raises ValueError for a scalar graph of more than ``max_nodes`` Values: use
     ``view="neuron"`` for an MLP, or raise ``max_nodes``.
@@ -195,7 +204,7 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
         )
     order = topological_order(root)
     style = _Style(number_format, show_grad, color_by_grad,
-                   _highlight_colours(highlight), order)
+                   _highlight_colours(highlight), order, grads, pending, highlight_edges)
     g = _new_digraph(rankdir, caption)
     if view == "neuron":
         _draw_neurons(g, root, order, style, edge_labels)
@@ -214,20 +223,38 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
 class _Style:
     """How numbers, colours and highlights are shown; shared by both views."""
 
-    def __init__(self, number_format, show_grad, color_by_grad, highlight, order):
+    def __init__(self, number_format, show_grad, color_by_grad, highlight, order,
+                 grads=None, pending=(), highlight_edges=None):
         self.number_format = number_format
         self.show_grad = show_grad
         self.color_by_grad = color_by_grad
         self.highlight = highlight
-        self.largest_grad = max((abs(v.grad) for v in order), default=0.0)
+        self.grads = grads if grads is not None else {}
+        self.pending = set(pending)
+        self.edge_colours = dict(highlight_edges or {})
+        self.largest_grad = max((abs(self.grad(v) or 0.0) for v in order), default=0.0)
+
+    def grad(self, value):
+        """The grad to show: from ``grads`` when given there, else ``value.grad``."""
+        return self.grads.get(value, value.grad)
+
+    def data(self, value):
+        return None if value in self.pending else value.data
 
     def number(self, x):
-        return format(x, self.number_format)
+        return "?" if x is None else format(x, self.number_format)
 
     def fill(self, value):
-        if not self.color_by_grad:
+        if not self.color_by_grad or self.grad(value) is None:
             return "#ffffff"
-        return _grad_colour(value.grad, self.largest_grad)
+        return _grad_colour(self.grad(value), self.largest_grad)
+
+    def edge_colour(self, key):
+        """Graphviz colour text for an edge, e.g. "red" or "red:blue", or None."""
+        colour = self.edge_colours.get(key)
+        if colour is None or isinstance(colour, str):
+            return colour
+        return ":".join(colour)
 
     def highlight_colour(self, value):
         colour = self.highlight.get(value)
@@ -245,13 +272,13 @@ def _value_label(value, index, style, show_ids):
     cells = []
     if name:
         cells.append(f"<TD><B>{name}</B></TD>")
-    cells.append(f"<TD>data {style.number(value.data)}</TD>")
+    cells.append(f"<TD>data {style.number(style.data(value))}</TD>")
     if style.show_grad:
         if parts is not None and parts[0] == "z":
             cells.append(f"<TD>{delta_notation(parts[1], parts[2])} = grad "
-                         f"{style.number(value.grad)}</TD>")
+                         f"{style.number(style.grad(value))}</TD>")
         else:
-            cells.append(f"<TD>grad {style.number(value.grad)}</TD>")
+            cells.append(f"<TD>grad {style.number(style.grad(value))}</TD>")
     colour = style.highlight_colour(value)
     border = f' COLOR="{colour}" BORDER="3"' if colour else ' BORDER="0"'
     return (f'<<TABLE CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"{border} '
@@ -312,8 +339,12 @@ def _draw_scalars(g, order, style, show_ids):
                         add_value(neuron, v)
     for v in order:
         k = index[v]
-        for child in v.children:  # operand order; a + a gives two edges
-            g.edge(f"v{index[child]}", f"v{k}op")
+        for position, child in enumerate(v.children):  # operand order; a + a: two edges
+            colour = style.edge_colour((v, position))
+            if colour:
+                g.edge(f"v{index[child]}", f"v{k}op", color=colour, penwidth="2.5")
+            else:
+                g.edge(f"v{index[child]}", f"v{k}op")
         if v.children:
             g.edge(f"v{k}op", f"v{k}")
 
@@ -338,11 +369,11 @@ def _find_neurons(order):
 
 def _neuron_label(l, j, z, h, style):
     rows = [f"<TR><TD COLSPAN=\"2\"><B>neuron {j} of layer {l}</B></TD></TR>",
-            f"<TR><TD>{notation(z.label)}</TD><TD>{style.number(z.data)}</TD></TR>"]
+            f"<TR><TD>{notation(z.label)}</TD><TD>{style.number(style.data(z))}</TD></TR>"]
     if h is not None and h is not z:
-        rows.append(f"<TR><TD>{notation(h.label)}</TD><TD>{style.number(h.data)}</TD></TR>")
+        rows.append(f"<TR><TD>{notation(h.label)}</TD><TD>{style.number(style.data(h))}</TD></TR>")
     if style.show_grad:
-        rows.append(f"<TR><TD>{delta_notation(l, j)}</TD><TD>{style.number(z.grad)}</TD></TR>")
+        rows.append(f"<TR><TD>{delta_notation(l, j)}</TD><TD>{style.number(style.grad(z))}</TD></TR>")
     colour = style.highlight_colour(z) or (style.highlight_colour(h) if h is not None else None)
     border = f' COLOR="{colour}" BORDER="3"' if colour else ' BORDER="1"'
     return (f'<<TABLE CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"{border} '
@@ -379,14 +410,15 @@ def _draw_neurons(g, root, order, style, edge_labels=None):
         source = f"x{i}" if l == 1 else f"n{l - 1}_{i}"
         text = f"w {style.number(w.data)}"
         if style.show_grad:
-            text += f"\ngrad {style.number(w.grad)}"
-        g.edge(source, f"n{l}_{j}", label=text if edge_labels else "",
+            text += f"\ngrad {style.number(style.grad(w))}"
+        marked = style.edge_colour(w)
+        g.edge(source, f"n{l}_{j}", label=text if edge_labels or marked else "",
                tooltip=f"{w.label}: {text}".replace("\n", ", "), fontsize="9",
-               penwidth=f"{0.5 + 2.5 * abs(w.data) / largest:.2f}",
-               color="blue" if w.data >= 0 else "red")
+               penwidth="4" if marked else f"{0.5 + 2.5 * abs(w.data) / largest:.2f}",
+               color=marked or ("blue" if w.data >= 0 else "red"))
     last = max(l for l, _ in neurons)
     if parse_label(root.label or "") is None:  # a loss after the network's output
         g.node("root", f"<<B>{html.escape(root.label or 'L')}</B> = "
-               f"{style.number(root.data)}>", shape="doubleoctagon")
+               f"{style.number(style.data(root))}>", shape="doubleoctagon")
         for _, j in (n for n in neurons if n[0] == last):
             g.edge(f"n{last}_{j}", "root", style="dashed")

@@ -1,9 +1,11 @@
 """Watching backward move through a graph: frames, a Jupyter widget, GIF and HTML.
 
 One *frame* per step of :func:`micrograd_bp.stepper.backward_steps`: the graph as it
-is after that step (grads filled in so far), the node that just passed its grad
-on outlined in red and its children in orange, and the chain-rule arithmetic of
-the step.  Frame 0 is the graph after the forward pass, before any grad.
+is after that step (the grads this pass has filled in so far), the node that just
+passed its grad on outlined in red and its children in orange, and the chain-rule
+arithmetic of the step.  Frame 0 is the graph after the forward pass, before any
+grad.  With ``forward=True`` the forward pass comes first, one node per frame
+(:func:`forward_frames`).
 
 * ``backward_frames(root)``  the frames as a list; in a notebook show one per cell
   (a Frame displays as its graph);
@@ -19,10 +21,11 @@ import io
 
 from . import checks
 from .draw import draw_graph
-from .stepper import backward_steps
+from .stepper import backward_steps, forward_steps
 
 FORWARD_TEXT = ("Forward pass done: every node holds its data. "
                 "Backward starts at the root with dL/dL = 1.")
+START_TEXT = "Forward pass: the inputs and parameters are known; every other node is '?'."
 
 
 class Frame:
@@ -50,29 +53,70 @@ def _caption(text):
     return "".join(line + "\\l" for line in text.splitlines())
 
 
-def backward_frames(root, *, caption=True, **draw_options):
+def backward_frames(root, *, caption=True, forward=False, **draw_options):
     """Run the backward pass of ``root`` step by step: a list of :class:`Frame`.
+
+    The frames show the grads *this* pass fills in, every node from 0 (a leaf that
+    holds a grad from an earlier ``backward()`` is drawn from 0 too); afterwards the
+    leaves hold what one more ``backward()`` would leave.  ``forward=True`` puts
+    the forward pass first, node by node (:func:`forward_frames`), so that one
+    slider plays Step 1 and then the backward pass.
 
     ``draw_options`` go to :func:`micrograd_bp.draw.draw_graph` (``rankdir``,
     ``number_format``, ``color_by_grad``, ``view``, ``max_nodes``...).  With
     ``caption=True`` each graph carries the step's arithmetic underneath it.
     """
-    for fixed in ("highlight", "show_grad", "caption"):
-        if fixed in draw_options:
-            raise TypeError(f"backward_frames sets {fixed!r} itself for each frame")
+    _refuse_fixed(draw_options, "backward_frames")
     draw_options.setdefault("show_ids", True)  # the stepper's v<k> names, in the picture
-    first = draw_graph(root, show_grad=False,
-                       caption=_caption(FORWARD_TEXT) if caption else "", **draw_options)
-    frames = [Frame(first, FORWARD_TEXT)]
-    for step in backward_steps(root):
+    if forward:
+        frames = forward_frames(root, caption=caption, **draw_options)
+    else:
+        first = draw_graph(root, show_grad=False,
+                           caption=_caption(FORWARD_TEXT) if caption else "", **draw_options)
+        frames = [Frame(first, FORWARD_TEXT)]
+    leaf_grads = {}  # this pass's grad of each leaf, filled in by the steps
+    for step in backward_steps(root, leaf_grads=leaf_grads):
         text = str(step)
         marks = {child: "orange" for child in step.node.children}
         marks[step.node] = "red"
-        graph = draw_graph(root, highlight=marks,
+        graph = draw_graph(root, highlight=marks, grads=leaf_grads,
                            caption=_caption(f"step {step.index + 1}: " + text) if caption else "",
                            **draw_options)
         frames.append(Frame(graph, text, step))
     return frames
+
+
+def forward_frames(root, *, caption=True, **draw_options):
+    """The forward pass (Step 1) node by node: a list of :class:`Frame`.
+
+    Frame 0 shows the inputs and parameters (the leaves); each next frame computes
+    one node, in topological order, outlined in red with its operands in orange,
+    its arithmetic as the text (``z1[0] = W1[0,0]·x[0] + ... = 0.37``).  Nodes not
+    computed yet show "?".  Nothing in the graph changes.
+    """
+    _refuse_fixed(draw_options, "forward_frames")
+    draw_options.setdefault("show_ids", True)
+    steps = list(forward_steps(root))
+    pending = {step.node for step in steps}
+    frames = [Frame(draw_graph(root, show_grad=False, pending=pending,
+                               caption=_caption(START_TEXT) if caption else "", **draw_options),
+                    START_TEXT)]
+    for step in steps:
+        pending.discard(step.node)
+        text = f"forward: {step}"
+        marks = {child: "orange" for child in step.node.children}
+        marks[step.node] = "red"
+        graph = draw_graph(root, show_grad=False, pending=pending, highlight=marks,
+                           caption=_caption(text) if caption else "", **draw_options)
+        frames.append(Frame(graph, text, step))
+    frames[-1].text += "\n" + FORWARD_TEXT
+    return frames
+
+
+def _refuse_fixed(draw_options, what):
+    for fixed in ("highlight", "show_grad", "caption", "grads", "pending"):
+        if fixed in draw_options:
+            raise TypeError(f"{what} sets {fixed!r} itself for each frame")
 
 
 def _as_frames(frames_or_root, draw_options):

@@ -8,7 +8,8 @@ import pytest
 from micrograd_bp import MLP, Value, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.losses import mse
-from micrograd_bp.stepper import backward_steps, delta_name, explain_backward
+from micrograd_bp.stepper import (_number, backward_steps, delta_name, explain_backward,
+                                  explain_forward, forward_steps)
 
 # Every test here walks a graph; a walk that never ends (a broken mark in
 # graph.py, say) fails after a minute instead of hanging the run.
@@ -214,3 +215,53 @@ def test_a_term_reads_well_when_printed():
     assert [repr(t) for t in step.terms] == [
         "<Term local=-3.0 (w.data), contribution=-3.0, grad 0.0 -> -3.0>",
         "<Term local=2.0 (x.data), contribution=2.0, grad 0.0 -> 2.0>"]
+
+
+def test_the_texts_after_an_earlier_backward_count_this_pass_from_zero():
+    mlp = MLP(2, [3, 1], activation="tanh", seed=2)
+    fresh = explain_backward(mlp([1.0, -0.5]))
+    mlp.zero_grad()
+    L = mlp([1.0, -0.5])
+    L.backward()
+    held = [p.grad for p in mlp.parameters()]
+    assert explain_backward(L) == fresh  # b1[0].grad: 0.0 -> ..., not the accumulated sum
+    assert [p.grad for p in mlp.parameters()] == [2 * g for g in held]  # as backward() twice
+
+
+def test_leaf_grads_holds_the_grads_of_this_pass():
+    a = Value(3.0, label="a")
+    out = a * a + a
+    a.grad = 100.0  # from an earlier pass
+    leaf_grads = {}
+    list(backward_steps(out, leaf_grads=leaf_grads))
+    assert leaf_grads == {a: 2 * 3.0 + 1} and a.grad == 100.0 + 7.0
+
+
+def test_forward_steps_replay_step_1_in_topological_order():
+    mlp = MLP(2, [2, 1], activation="relu", seed=1)
+    trace = mlp.trace([1.0, -2.0])
+    root = trace.z[2][0]
+    steps = list(forward_steps(root))
+    assert [s.node for s in steps] == [v for v in topological_order(root) if v.children]
+    by_name = {s.name: s for s in steps}
+    z = by_name["z1[0]"]
+    assert z.formula == "W1[0,0]·x[0] + W1[0,1]·x[1] + b1[0]"
+    W = mlp.layers[0].neurons[0].w
+    # the numbers in the text are the operands', and they give the node's data
+    def bracketed(x):
+        return f"({_number(x)})" if x < 0 else _number(x)
+
+    assert z.numbers == f"{bracketed(W[0].data)}·1.0 + {bracketed(W[1].data)}·(-2.0) + 0.0"
+    assert z.data == W[0].data * 1.0 + W[1].data * -2.0 + 0.0
+    h = by_name["h1[0]"]
+    assert str(h) == f"h1[0] = relu(z1[0]) = relu({_number(z.data)}) = {_number(max(z.data, 0.0))}"
+
+
+def test_forward_steps_change_nothing():
+    root, nodes = random_graph(random.Random(0))
+    before = [(n.data, n.grad) for n in nodes]
+    text = explain_forward(root)
+    assert len(text.splitlines()) == sum(1 for v in topological_order(root) if v.children)
+    assert [(n.data, n.grad) for n in nodes] == before
+    with pytest.raises(TypeError, match="forward_steps needs a Value"):
+        forward_steps([1.0])

@@ -151,3 +151,42 @@ def test_the_widget_steps_forward_and_back():
     following.click()
     assert slider.value == 5  # stays on the last frame
     assert "step 1" not in picture.value  # the text sits under the graph, not in it
+
+
+def _drawn_numbers(frames):
+    """What every frame draws (the DOT text), with the ids of the graph's nodes."""
+    return [f.graph.source for f in frames]
+
+
+@pytest.mark.parametrize("earlier_passes", [1, 2])
+def test_frames_after_an_earlier_backward_draw_this_pass_only(earlier_passes):
+    mlp = MLP(2, [3, 1], activation="tanh", seed=3)
+    fresh = backward_frames(mlp([0.5, -1.5]))
+    mlp.zero_grad()
+    again = mlp([0.5, -1.5])
+    for _ in range(earlier_passes):
+        again.backward()  # the leaves now hold grads from earlier passes
+    held = {p: p.grad for p in mlp.parameters()}
+    frames = backward_frames(again)
+    assert _drawn_numbers(frames) == _drawn_numbers(fresh)
+    assert [f.text for f in frames] == [f.text for f in fresh]
+    # ... and the leaves hold what one more backward() leaves: earlier + this pass
+    one_pass = {p: g / earlier_passes for p, g in held.items()}
+    for p in mlp.parameters():
+        assert p.grad == pytest.approx(held[p] + one_pass[p])
+
+
+def test_forward_frames_compute_one_node_each_then_backward_follows():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = (a * b).tanh()
+    out.label = "out"
+    frames = backward_frames(out, forward=True)
+    assert len(frames) == 1 + 2 + 2  # leaves; a*b, tanh; then two backward steps
+    assert frames[0].graph.source.count("data ?") == 2  # the product and out
+    assert "v2 = a·b = 2.0·(-3.0) = -6.0" in frames[1].text
+    assert frames[1].graph.source.count("data ?") == 1
+    assert frames[1].step.node is out.children[0]
+    assert "out = tanh(v2) = tanh(-6.0) = " in frames[2].text
+    assert "Backward starts" in frames[2].text and "data ?" not in frames[2].graph.source
+    assert frames[3].step.node is out and "out.grad = dL/dout = 1.0" in frames[3].text
+    assert "grad" not in frames[2].graph.source and "grad" in frames[3].graph.source
