@@ -191,7 +191,8 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
     pending : iterable    Values not computed yet: their data is drawn as "?"
                           (the forward pass, stepped)
     highlight_edges : dict {(Value, k): colour or list of colours}: colour the edge
-                          from the node's k-th operand into it (one line per colour).
+                          from the node's k-th operand into it (one line per colour);
+                          k = None colours the edge from its operation to the node.
                           In the neuron view {W Value: colour} colours a weight's edge.
 
     Raises ValueError for a scalar graph of more than ``max_nodes`` Values: use
@@ -242,7 +243,7 @@ class _Style:
         return None if value in self.pending else value.data
 
     def number(self, x):
-        return "?" if x is None else format(x, self.number_format)
+        return "?" if x is None else format(x + 0.0, self.number_format)  # no "-0.0000"
 
     def fill(self, value):
         if not self.color_by_grad or self.grad(value) is None:
@@ -346,7 +347,11 @@ def _draw_scalars(g, order, style, show_ids):
             else:
                 g.edge(f"v{index[child]}", f"v{k}op")
         if v.children:
-            g.edge(f"v{k}op", f"v{k}")
+            colour = style.edge_colour((v, None))
+            if colour:
+                g.edge(f"v{k}op", f"v{k}", color=colour, penwidth="2.5")
+            else:
+                g.edge(f"v{k}op", f"v{k}")
 
 
 # --- neuron view ----------------------------------------------------------------
@@ -367,9 +372,11 @@ def _find_neurons(order):
     return found
 
 
-def _neuron_label(l, j, z, h, style):
-    rows = [f"<TR><TD COLSPAN=\"2\"><B>neuron {j} of layer {l}</B></TD></TR>",
-            f"<TR><TD>{notation(z.label)}</TD><TD>{style.number(style.data(z))}</TD></TR>"]
+def _neuron_label(l, j, z, h, b, style):
+    rows = [f"<TR><TD COLSPAN=\"2\"><B>neuron {j} of layer {l}</B></TD></TR>"]
+    if b is not None:
+        rows.append(f"<TR><TD>{notation(b.label)}</TD><TD>{style.number(b.data)}</TD></TR>")
+    rows.append(f"<TR><TD>{notation(z.label)}</TD><TD>{style.number(style.data(z))}</TD></TR>")
     if h is not None and h is not z:
         rows.append(f"<TR><TD>{notation(h.label)}</TD><TD>{style.number(style.data(h))}</TD></TR>")
     if style.show_grad:
@@ -378,6 +385,26 @@ def _neuron_label(l, j, z, h, style):
     border = f' COLOR="{colour}" BORDER="3"' if colour else ' BORDER="1"'
     return (f'<<TABLE CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"{border} '
             f'BGCOLOR="{style.fill(z)}">{"".join(rows)}</TABLE>>')
+
+
+LEGEND = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2">'
+          '<TR><TD ALIGN="LEFT"><FONT COLOR="blue"><B>&#8212;&#8212;</B></FONT> weight &gt; 0'
+          '</TD><TD ALIGN="LEFT"><FONT COLOR="red"><B>&#8212;&#8212;</B></FONT> weight &lt; 0'
+          '</TD><TD ALIGN="LEFT">thicker: larger |w|</TD></TR>{marks}</TABLE>>')
+LEGEND_MARKS = ('<TR><TD ALIGN="LEFT"><FONT COLOR="red"><B>&#9633;</B></FONT> the node of '
+                'this step</TD><TD ALIGN="LEFT"><FONT COLOR="orange"><B>&#9633;</B></FONT> '
+                'the nodes it reads</TD><TD ALIGN="LEFT"><FONT COLOR="{edge}"><B>&#8212;'
+                '&#8212;</B></FONT> the weights it reads</TD></TR>')
+STEP_EDGE_COLOUR = "#00a000"  # the weights an equation reads (blue/red are the signs)
+
+
+def _draw_legend(g, style):
+    marks = ""
+    if style.highlight or style.edge_colours:
+        marks = LEGEND_MARKS.format(edge=STEP_EDGE_COLOUR)
+    with g.subgraph(name="cluster_legend") as c:
+        c.attr(label="", style="invis")
+        c.node("legend", LEGEND.format(marks=marks), shape="plaintext", fontsize="10")
 
 
 def _draw_neurons(g, root, order, style, edge_labels=None):
@@ -389,22 +416,31 @@ def _draw_neurons(g, root, order, style, edge_labels=None):
             "z1[0], h1[0], W1[0,0], ...); this graph has none: use view='scalar'"
         )
     inputs = sorted(p[1] for p in found if p[0] == "x")
+    # Neurons in index order, 0 on top: edges leave each node in the order they are
+    # written (sorted), and crossing minimisation is cut short, or Graphviz rotates
+    # a layer (8..15 above 0..7) to shorten a few edges.
+    g.attr(ordering="out", mclimit="0.01")
     with g.subgraph(name="cluster_inputs") as c:
         c.attr(label="inputs x = h(0)", style="rounded", color="grey")
         for i in inputs:
             x = found[("x", i)]
-            c.node(f"x{i}", f"<x<SUB>{i}</SUB> = {style.number(x.data)}>", shape="ellipse")
+            colour = style.highlight_colour(x)
+            c.node(f"x{i}", f"<x<SUB>{i}</SUB> = {style.number(x.data)}>", shape="ellipse",
+                   **({"color": colour, "penwidth": "3"} if colour else {}))
     for l in sorted({l for l, _ in neurons}):
         with g.subgraph(name=f"cluster_layer{l}") as c:
             c.attr(label=f"layer {l}", style="rounded", color="grey40")
             column = [j for layer, j in neurons if layer == l]
             for j in column:
-                z, h = found[("z", l, j)], found.get(("h", l, j))
-                c.node(f"n{l}_{j}", _neuron_label(l, j, z, h, style), shape="plaintext")
+                z, h, b = found[("z", l, j)], found.get(("h", l, j)), found.get(("b", l, j))
+                c.node(f"n{l}_{j}", _neuron_label(l, j, z, h, b, style), shape="plaintext")
     weights = sorted(p for p in found if p[0] == "W")
     largest = max((abs(found[p].data) for p in weights), default=0.0) or 1.0
     if edge_labels is None:
         edge_labels = len(weights) <= EDGE_LABEL_LIMIT
+    crowded = len(weights) > EDGE_LABEL_LIMIT  # thinner edges, more room between layers
+    g.attr(ranksep="3" if crowded else "1")
+    widest, arrow = (1.5, "0.4") if crowded else (2.5, "1")
     for _, l, j, i in weights:
         w = found[("W", l, j, i)]
         source = f"x{i}" if l == 1 else f"n{l - 1}_{i}"
@@ -414,7 +450,8 @@ def _draw_neurons(g, root, order, style, edge_labels=None):
         marked = style.edge_colour(w)
         g.edge(source, f"n{l}_{j}", label=text if edge_labels or marked else "",
                tooltip=f"{w.label}: {text}".replace("\n", ", "), fontsize="9",
-               penwidth="4" if marked else f"{0.5 + 2.5 * abs(w.data) / largest:.2f}",
+               penwidth="4" if marked else f"{0.3 + widest * abs(w.data) / largest:.2f}",
+               arrowsize=arrow,
                color=marked or ("blue" if w.data >= 0 else "red"))
     last = max(l for l, _ in neurons)
     if parse_label(root.label or "") is None:  # a loss after the network's output
@@ -422,3 +459,4 @@ def _draw_neurons(g, root, order, style, edge_labels=None):
                f"{style.number(style.data(root))}>", shape="doubleoctagon")
         for _, j in (n for n in neurons if n[0] == last):
             g.edge(f"n{last}_{j}", "root", style="dashed")
+    _draw_legend(g, style)

@@ -21,6 +21,8 @@ import io
 
 from . import checks
 from .draw import draw_graph
+from .graph import topological_order
+from .labels import parse_label
 from .stepper import backward_steps, forward_steps
 
 FORWARD_TEXT = ("Forward pass done: every node holds its data. "
@@ -110,6 +112,42 @@ def forward_frames(root, *, caption=True, **draw_options):
                            caption=_caption(text) if caption else "", **draw_options)
         frames.append(Frame(graph, text, step))
     frames[-1].text += "\n" + FORWARD_TEXT
+    return frames
+
+
+def layer_frames(root, *, weights=None, caption=True, **draw_options):
+    """Steps 2, 3 and 4 of the document on an MLP, one delta per frame, in the
+    neuron view (:func:`micrograd_bp.layersteps.layer_steps`): a list of :class:`Frame`.
+
+    Frame 0 is the network after the forward pass with every delta still "?".
+    Each next frame computes one delta: the neuron outlined in red, the deltas of
+    the layer above it reads in orange, the weights W^(l+1)[k,j] on the edges it
+    reads in green, and the sum written out with numbers as the text.  The last
+    frames do Step 4, dL/dW = δ hᵀ, for ``weights`` (labels or Values; by default
+    one weight of layer 1).  Leaves' grads are left as they were.
+    """
+    from .draw import STEP_EDGE_COLOUR
+    from .layersteps import layer_steps
+
+    _refuse_fixed(draw_options, "layer_frames")
+    if draw_options.setdefault("view", "neuron") != "neuron":
+        raise ValueError("layer_frames draws the neuron view; leave out view=...")
+    steps = layer_steps(root, weights=weights)
+    order = topological_order(root)
+    shown = {v: None for v in order if v.label[:1] in ("z", "W") and parse_label(v.label)}
+    start = "Forward pass done; every δ is '?'.  Step 2 starts at the output layer."
+    frames = [Frame(draw_graph(root, grads=dict(shown),
+                               caption=_caption(start) if caption else "", **draw_options),
+                    start)]
+    for step in steps:
+        shown[step.node] = step.value
+        marks = {source: "orange" for source in step.sources}
+        marks[step.neuron] = "red"
+        text = str(step)
+        graph = draw_graph(root, grads=dict(shown), highlight=marks,
+                           highlight_edges={w: STEP_EDGE_COLOUR for w in step.edges},
+                           caption=_caption(text) if caption else "", **draw_options)
+        frames.append(Frame(graph, text, step))
     return frames
 
 

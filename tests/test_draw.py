@@ -166,11 +166,13 @@ def test_the_neuron_view_has_one_node_per_neuron_and_weighted_edges():
     mlp, trace, loss = small_mlp_loss()
     graph = draw_graph(loss, view="neuron")
     nodes = svg_groups(graph, "node")
-    assert set(nodes) == {"x0", "x1", "n1_0", "n1_1", "n1_2", "n2_0", "n2_1", "root"}
+    assert set(nodes) == {"x0", "x1", "n1_0", "n1_1", "n1_2", "n2_0", "n2_1", "root", "legend"}
     z, h = trace.z[1][2], trace.h[1][2]
     text = " ".join(nodes["n1_2"].split())
     assert f"{z.data:.4f}" in text and f"{h.data:.4f}" in text and f"{z.grad:.4f}" in text
     assert "δ" in text
+    b = mlp.layers[0].neurons[2].b
+    assert "b(1)[2]" in text.replace(" ", "") and f"{b.data:.4f}" in text  # the bias
     edges = svg_groups(graph, "edge")
     w = mlp.layers[1].neurons[0].w[2]
     assert f"w {w.data:.4f}" in edges["n1_2->n2_0"]
@@ -238,3 +240,41 @@ def test_without_the_graphviz_package_the_error_names_the_extra(monkeypatch):
 def test_jupyter_shows_the_drawing_as_svg():
     shown = draw_graph(tanh_neuron())._repr_mimebundle_()
     assert "<svg" in shown["image/svg+xml"]
+
+
+def _node_tops(svg, prefix):
+    """{node id: its y in the SVG} for nodes whose id starts with prefix (top = smallest)."""
+    root = ET.fromstring(svg)
+    tops = {}
+    for g in root.iter(f"{SVG}g"):
+        title = g.find(f"{SVG}title")
+        if g.get("class") == "node" and title.text.startswith(prefix):
+            shape = next(e for e in g if e.tag in (f"{SVG}polygon", f"{SVG}ellipse"))
+            y = shape.get("cy") or shape.get("points").split()[0].split(",")[1]
+            tops[title.text] = float(y)
+    return tops
+
+
+@needs_dot
+@pytest.mark.parametrize("sizes, seed", [([16, 16, 1], 0), ([16, 16, 1], 1), ([4, 3, 2], 2)])
+def test_the_neuron_view_stacks_each_layer_in_index_order(sizes, seed):
+    mlp = MLP(2, sizes, seed=seed)
+    loss = mse(mlp([0.5, -0.3]), [0.0] * sizes[-1])
+    svg = draw_graph(loss, view="neuron").pipe(format="svg")
+    for l, n in enumerate(sizes, start=1):
+        tops = _node_tops(svg, f"n{l}_")
+        assert len(tops) == n
+        ys = [tops[f"n{l}_{j}"] for j in range(n)]
+        assert ys == sorted(ys), f"layer {l} is drawn out of order"
+    inputs = _node_tops(svg, "x")
+    assert inputs["x0"] < inputs["x1"]
+
+
+@needs_dot
+def test_the_neuron_view_has_a_legend_for_colours_and_step_marks():
+    mlp, trace, loss = small_mlp_loss()
+    legend = svg_groups(draw_graph(loss, view="neuron"), "node")["legend"]
+    assert "weight > 0" in legend and "weight < 0" in legend and "this step" not in legend
+    marked = draw_graph(loss, view="neuron", highlight=[trace.z[1][0]])
+    legend = svg_groups(marked, "node")["legend"]
+    assert "the node of this step" in legend and "the weights it reads" in legend

@@ -8,8 +8,7 @@ import pytest
 from micrograd_bp import MLP, Value, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.losses import mse
-from micrograd_bp.stepper import (_number, backward_steps, delta_name, explain_backward,
-                                  explain_forward, forward_steps)
+from micrograd_bp.stepper import _number, backward_steps, delta_name, explain_backward, explain_forward, forward_steps
 
 # Every test here walks a graph; a walk that never ends (a broken mark in
 # graph.py, say) fails after a minute instead of hanging the run.

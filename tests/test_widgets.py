@@ -1,6 +1,7 @@
 """Frames of the backward pass, the stepper widget, and the GIF / HTML exports."""
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -190,3 +191,27 @@ def test_forward_frames_compute_one_node_each_then_backward_follows():
     assert "Backward starts" in frames[2].text and "data ?" not in frames[2].graph.source
     assert frames[3].step.node is out and "out.grad = dL/dout = 1.0" in frames[3].text
     assert "grad" not in frames[2].graph.source and "grad" in frames[3].graph.source
+
+
+def test_layer_frames_fill_in_one_delta_per_frame_in_the_neuron_view():
+    from micrograd_bp.losses import mse
+    from micrograd_bp.widgets import layer_frames
+
+    mlp = MLP(2, [3, 2], activation="relu", seed=1)
+    trace = mlp.trace([1.0, -2.0])
+    L = mse(trace.h[2], [1.0, 0.0])
+    frames = layer_frames(L, weights=["W1[1,1]"])
+    assert len(frames) == 1 + 2 + 3 + 1  # start; δ2[0..1]; δ1[0..2]; dL/dW1[1,1]
+    assert frames[0].graph.source.count("<TD>?</TD>") == 5  # every δ unknown
+    frame = frames[4]  # start, δ2[0], δ2[1], δ1[0], δ1[1]
+    assert frame.text.startswith("Step 3, backpropagate: δ1[1] = (W2[0,1]·δ2[0] + W2[1,1]·δ2[1])")
+    assert frame.graph.source.count("<TD>?</TD>") == 1  # only δ1[2] is left
+    edges = re.findall(r"(\w+) -> (\w+) \[([^\]]*)\]", frame.graph.source)
+    green = sorted(f"{a}->{b}" for a, b, attributes in edges if "#00a000" in attributes)
+    assert green == ["n1_1->n2_0", "n1_1->n2_1"]
+    last = frames[-1]
+    assert last.text.startswith("Step 4, gradient: dL/dW1[1,1] = δ1[1] · x[1]")
+    L.backward()
+    assert last.step.value == pytest.approx(mlp.layers[0].neurons[1].w[1].grad)
+    with pytest.raises(ValueError, match="neuron view"):
+        layer_frames(L, view="scalar")
