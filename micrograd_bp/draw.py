@@ -356,8 +356,10 @@ def _draw_scalars(g, order, style, show_ids):
 
 # --- neuron view ----------------------------------------------------------------
 
-def _find_neurons(order):
-    """The labelled nodes of an MLP graph: {("z", l, j): Value, ...}, one per name."""
+def find_mlp_nodes(order, what="draw_graph(view='neuron')"):
+    """The labelled nodes of one sample's MLP graph: {("z", l, j): Value, ...}, keyed
+    by :func:`parse_label`.  A label naming several nodes (a minibatch's graph)
+    raises ValueError, naming ``what`` was called."""
     found = {}
     for v in order:
         parts = parse_label(v.label) if v.label else None
@@ -365,8 +367,8 @@ def _find_neurons(order):
             continue
         if parts in found and found[parts] is not v:
             raise ValueError(
-                f"draw_graph(view='neuron'): the label {v.label!r} names several nodes; "
-                f"the neuron view draws the graph of one sample (one forward pass)"
+                f"{what}: the label {v.label!r} names several nodes; it needs the "
+                f"graph of one sample (one forward pass)"
             )
         found[parts] = v
     return found
@@ -408,7 +410,7 @@ def _draw_legend(g, style):
 
 
 def _draw_neurons(g, root, order, style, edge_labels=None):
-    found = _find_neurons(order)
+    found = find_mlp_nodes(order)
     neurons = sorted((p[1], p[2]) for p in found if p[0] == "z")
     if not neurons:
         raise ValueError(

@@ -18,6 +18,7 @@ engine's backward pass gives the output nodes.
 :func:`micrograd_bp.widgets.layer_frames` draws these steps in the neuron view.
 """
 
+from .draw import find_mlp_nodes
 from .labels import parse_label
 from .graph import topological_order
 from .rules import local_derivatives
@@ -66,17 +67,7 @@ class _Network:
     """The labelled nodes of one sample's MLP graph: z, h, W, b by (l, j[, i]) and x."""
 
     def __init__(self, root):
-        found = {}
-        for v in topological_order(root):
-            parts = parse_label(v.label) if v.label else None
-            if parts is None:
-                continue
-            if parts in found and found[parts] is not v:
-                raise ValueError(
-                    f"layer_steps: the label {v.label!r} names several nodes; give it the "
-                    f"loss of one sample (one forward pass through the MLP)")
-            found[parts] = v
-        self.found = found
+        found = self.found = find_mlp_nodes(topological_order(root), "layer_steps")
         self.layers = sorted({p[1] for p in found if p[0] == "z"})
         if not self.layers:
             raise ValueError("layer_steps needs a graph built by an MLP (nodes labelled "
