@@ -19,8 +19,8 @@ engine's backward pass gives the output nodes.
 """
 
 from .draw import find_mlp_nodes
-from .labels import parse_label
 from .graph import topological_order
+from .labels import parse_label
 from .rules import local_derivatives
 from .stepper import _number
 
