@@ -11,7 +11,9 @@ grad.  With ``forward=True`` the forward pass comes first, one node per frame
   (a Frame displays as its graph);
 * ``stepper_widget(root)``   previous / next / play and a slider (needs ipywidgets);
 * ``save_gif(frames, path)`` an animated GIF (needs Graphviz's dot and pillow);
-* ``save_html(frames, path)`` one self-contained page with buttons, for slides.
+* ``save_html(frames, path)`` one self-contained page with buttons, for slides;
+* ``stepper(root)``          the same player inside a notebook, no kernel needed
+  (:mod:`micrograd_bp.player`).
 
 Making the frames runs the backward pass, as ``root.backward()`` would.
 """
@@ -165,17 +167,15 @@ def _as_frames(frames_or_root, draw_options):
     return backward_frames(frames_or_root, **draw_options)
 
 
-def save_gif(frames_or_root, path, *, duration=1500, **draw_options):
-    """Write an animated GIF, one frame per step (``duration`` ms each); returns ``path``.
+def gif_bytes(frames, *, duration=1500):
+    """The frames as an animated GIF (bytes), ``duration`` ms each.
 
     Each frame is rendered to PNG by Graphviz's dot and the frames are assembled by
     pillow, on a white canvas as large as the largest frame.
     """
     from ._optional import require
 
-    checks.output_file(path, "save_gif")  # before the frames are rendered
     image = require("PIL.Image", "widgets", "Writing an animated GIF")
-    frames = _as_frames(frames_or_root, draw_options)
     pictures = [image.open(io.BytesIO(f.graph.pipe(format="png"))).convert("RGB")
                 for f in frames]
     width = max(p.width for p in pictures)
@@ -185,89 +185,17 @@ def save_gif(frames_or_root, path, *, duration=1500, **draw_options):
         canvas = image.new("RGB", (width, height), "white")
         canvas.paste(picture, ((width - picture.width) // 2, 0))
         canvases.append(canvas)
-    canvases[0].save(path, save_all=True, append_images=canvases[1:],
+    out = io.BytesIO()
+    canvases[0].save(out, format="GIF", save_all=True, append_images=canvases[1:],
                      duration=duration, loop=0)
-    return path
+    return out.getvalue()
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
-.frame {{ display: none; }}
-.frame.current {{ display: block; }}
-.frame svg {{ max-width: 100%; height: auto; }}
-pre {{ background: #f6f6f6; padding: 0.5em; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-<div id="controls">
-<button id="previous">&#9664; previous</button>
-<button id="play">&#9654; play</button>
-<button id="next">next &#9654;</button>
-<input id="slider" type="range" min="0" max="{last}" value="0">
-<span id="counter"></span>
-</div>
-{frames}
-<script>
-(function () {{
-  var frames = document.querySelectorAll(".frame");
-  var slider = document.getElementById("slider");
-  var counter = document.getElementById("counter");
-  var playButton = document.getElementById("play");
-  var timer = null, current = 0;
-  function show(k) {{
-    current = Math.max(0, Math.min(frames.length - 1, k));
-    frames.forEach(function (f, i) {{ f.classList.toggle("current", i === current); }});
-    slider.value = current;
-    counter.textContent = "frame " + current + " of " + (frames.length - 1);
-  }}
-  function stop() {{ clearInterval(timer); timer = null; playButton.innerHTML = "&#9654; play"; }}
-  document.getElementById("previous").onclick = function () {{ stop(); show(current - 1); }};
-  document.getElementById("next").onclick = function () {{ stop(); show(current + 1); }};
-  slider.oninput = function () {{ stop(); show(parseInt(slider.value, 10)); }};
-  playButton.onclick = function () {{
-    if (timer) {{ stop(); return; }}
-    if (current === frames.length - 1) {{ show(0); }}
-    playButton.innerHTML = "&#10074;&#10074; pause";
-    timer = setInterval(function () {{
-      if (current === frames.length - 1) {{ stop(); }} else {{ show(current + 1); }}
-    }}, {interval});
-  }};
-  document.addEventListener("keydown", function (e) {{
-    if (e.key === "ArrowRight") {{ stop(); show(current + 1); }}
-    if (e.key === "ArrowLeft") {{ stop(); show(current - 1); }}
-  }});
-  show(0);
-}})();
-</script>
-</body>
-</html>
-"""
-
-
-def html_page(frames_or_root, *, title="Backpropagation, step by step", interval=1500,
-              **draw_options):
-    """A self-contained HTML page (a str): every frame's SVG and its text, with
-    previous / play / next buttons, a slider and the arrow keys.  No external files."""
-    draw_options.setdefault("caption", False)  # the page prints each step's text below
-    frames = _as_frames(frames_or_root, draw_options)
-    parts = []
-    for k, frame in enumerate(frames):
-        parts.append(f'<div class="frame" id="frame{k}">\n{frame.svg()}\n'
-                     f"<pre>{html.escape(frame.text)}</pre>\n</div>")
-    return _PAGE.format(title=html.escape(title), last=len(frames) - 1,
-                        frames="\n".join(parts), interval=int(interval))
-
-
-def save_html(frames_or_root, path, **options):
-    """Write :func:`html_page` to ``path`` (UTF-8); returns ``path``."""
-    checks.output_file(path, "save_html")  # before the frames are rendered
-    return checks.write_file(path, html_page(frames_or_root, **options), "save_html")
+def save_gif(frames_or_root, path, *, duration=1500, **draw_options):
+    """Write an animated GIF, one frame per step (``duration`` ms each); returns ``path``."""
+    checks.output_file(path, "save_gif")  # before the frames are rendered
+    data = gif_bytes(_as_frames(frames_or_root, draw_options), duration=duration)
+    return checks.write_file(path, data, "save_gif")
 
 
 def stepper_widget(frames_or_root, *, interval=1000, **draw_options):
@@ -305,3 +233,8 @@ def stepper_widget(frames_or_root, *, interval=1000, **draw_options):
     box = widgets.VBox([widgets.HBox([previous, play, following, slider]), picture, text])
     box.frames, box.slider = frames, slider  # for code (and tests) that drive it
     return box
+
+
+# The kernel-free HTML player lives in its own module; its page and writer are
+# also found here, beside the GIF.
+from .player import html_page, save_html, stepper  # noqa: E402,F401

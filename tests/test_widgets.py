@@ -88,7 +88,7 @@ class _PageParts(HTMLParser):
         attrs = dict(attrs)
         if tag == "div" and attrs.get("class") == "frame":
             self.frames += 1
-        if tag == "button":
+        if tag == "button" and "id" in attrs:
             self.buttons.append(attrs["id"])
         if tag == "svg":
             self.svgs += 1
@@ -111,7 +111,8 @@ def test_the_html_page_is_self_contained_with_buttons(tmp_path):
     assert "<title>The tanh neuron</title>" in page
     assert 'max="5"' in page
     assert "n.grad += (1 - o.data²) × o.grad" in page
-    assert html_page(frames, title="a<b").count("a&lt;b") == 2
+    titled = html_page(frames, title="a<b")
+    assert "a&lt;b" in titled.split("<title>")[1] and "a<b" not in titled
 
 
 @needs_dot

@@ -1,0 +1,312 @@
+"""The kernel-free stepper: frames played by a few lines of JavaScript in the page.
+
+:func:`stepper` returns a :class:`Stepper`.  In a notebook it displays as one HTML
+element holding every frame's drawing (SVG) and text, with previous / play /
+next, a slider, the arrow keys and zoom buttons.  It needs no kernel and no
+network, so it steps wherever a notebook's HTML output runs its JavaScript:
+JupyterLab and VS Code (with or without a kernel), nbviewer, the web book.
+Where JavaScript is stripped (a code-hosting site's notebook preview) the element
+shows an animated GIF of the same frames instead (``fallback="gif"``, needs
+pillow).  ``stepper(..., widget=True)`` gives the ipywidgets stepper instead, which
+needs a live kernel (:func:`micrograd_bp.widgets.stepper_widget`).
+
+:func:`html_page` wraps the same element in a page of its own (``graph --steps
+FILE.html``); several steppers on one page do not clash: each has its own ids and
+its script only touches its own element.
+
+The drawing keeps one size from frame to frame (the largest frame's), opens at
+its natural size (or narrower to fit the page, never below ``MIN_ZOOM``), and
+scrolls; the zoom buttons scale it.
+"""
+
+import base64
+import html
+import itertools
+import os
+import re
+
+MIN_ZOOM = 0.6  # the opening zoom never shrinks a large graph below this: it scrolls
+_COUNTER = itertools.count()
+
+_STYLE = """<style>
+.mgbp-stepper {{ font-family: Helvetica, Arial, sans-serif; margin: 0.5em 0; }}
+.mgbp-stepper .controls button {{ margin-right: 0.2em; }}
+.mgbp-stepper .frame {{ display: none; }}
+.mgbp-stepper .frame.current {{ display: block; }}
+.mgbp-stepper .viewport {{ overflow: auto; max-width: 100%; max-height: {height}; border: 1px solid #ddd; }}
+.mgbp-stepper .drawing svg {{ display: block; margin: 0 auto; }}
+.mgbp-stepper pre {{ background: #f6f6f6; padding: 0.5em; white-space: pre-wrap; margin: 0.3em 0; }}
+.mgbp-stepper:focus {{ outline: 2px solid #88a; }}
+</style>"""
+
+_ELEMENT = """<div class="mgbp-stepper" id="{uid}" tabindex="0" data-keys="{keys}"
+  aria-label="{title}: a step-by-step player; the arrow keys step through it">
+{style}
+<div class="fallback">{fallback}</div>
+<div class="player" hidden>
+<div class="controls">
+<button id="{prefix}previous" class="previous" data-action="previous">&#9664; previous</button>
+<button id="{prefix}play" class="play" data-action="play">&#9654; play</button>
+<button id="{prefix}next" class="next" data-action="next">next &#9654;</button>
+<input id="{prefix}slider" class="slider" type="range" min="0" max="{last}" value="0"
+  aria-label="frame">
+<span class="counter" aria-live="polite">frame 1 of {count}</span>
+<span class="zoom">&#8195;zoom
+<button class="zoom-out" data-action="zoom-out" title="smaller">&#8722;</button>
+<button class="fit" data-action="fit" title="fit the width">fit</button>
+<button class="natural" data-action="natural" title="natural size">1:1</button>
+<button class="zoom-in" data-action="zoom-in" title="larger">+</button></span>
+</div>
+{frames}
+</div>
+<script>
+{script}
+</script>
+</div>"""
+
+# Scoped to its own element (found by its id), so several steppers share a page.
+_SCRIPT = """(function () {
+  var root = document.getElementById("%(uid)s");
+  if (!root || root.dataset.ready) { return; }
+  root.dataset.ready = "1";
+  var q = function (s) { return root.querySelector(s); };
+  var frames = root.querySelectorAll(".frame");
+  var slider = q(".slider"), counter = q(".counter"), playButton = q(".play");
+  var width = %(width)s, height = %(height)s;  // the largest frame, in pt
+  var timer = null, current = 0, zoom = 1;
+  q(".fallback").remove();
+  q(".player").hidden = false;
+  function viewport(k) { return frames[k].querySelector(".viewport"); }
+  function setZoom(z) {
+    zoom = Math.max(0.1, Math.min(8, z));
+    frames.forEach(function (f) {
+      var box = f.querySelector(".drawing"), svg = f.querySelector("svg");
+      box.style.width = (width * zoom) + "pt";
+      box.style.height = (height * zoom) + "pt";
+      if (svg) {
+        svg.setAttribute("width", (parseFloat(f.dataset.width) * zoom) + "pt");
+        svg.setAttribute("height", (parseFloat(f.dataset.height) * zoom) + "pt");
+      }
+    });
+  }
+  function fitZoom() {
+    var available = viewport(current).clientWidth || root.clientWidth;
+    return available > 0 ? available / (width * 4 / 3) : 1;  // 1pt = 4/3 px
+  }
+  function show(k) {
+    var old = viewport(current);
+    current = Math.max(0, Math.min(frames.length - 1, k));
+    frames.forEach(function (f, i) { f.classList.toggle("current", i === current); });
+    var now = viewport(current);
+    if (now !== old) { now.scrollTop = old.scrollTop; now.scrollLeft = old.scrollLeft; }
+    slider.value = current;
+    counter.textContent = "frame " + (current + 1) + " of " + frames.length;
+  }
+  function stop() {
+    clearInterval(timer); timer = null; playButton.innerHTML = "&#9654; play";
+  }
+  function play() {
+    if (timer) { stop(); return; }
+    if (current === frames.length - 1) { show(0); }
+    playButton.innerHTML = "&#10074;&#10074; pause";
+    timer = setInterval(function () {
+      if (current === frames.length - 1) { stop(); } else { show(current + 1); }
+    }, %(interval)d);
+  }
+  var actions = {
+    previous: function () { stop(); show(current - 1); },
+    next: function () { stop(); show(current + 1); },
+    play: play,
+    "zoom-in": function () { setZoom(zoom * 1.25); },
+    "zoom-out": function () { setZoom(zoom / 1.25); },
+    fit: function () { setZoom(fitZoom()); },
+    natural: function () { setZoom(1); }
+  };
+  root.querySelectorAll("[data-action]").forEach(function (b) {
+    b.addEventListener("click", function () { actions[b.dataset.action](); });
+  });
+  slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
+  function onKey(e) {
+    if (e.defaultPrevented || e.target === slider) { return; }  // the slider moves itself
+    if (e.key === "ArrowRight") { e.preventDefault(); actions.next(); }
+    if (e.key === "ArrowLeft") { e.preventDefault(); actions.previous(); }
+  }
+  root.addEventListener("keydown", onKey);
+  if (root.dataset.keys === "page") {  // a page of its own: the keys work from anywhere
+    document.addEventListener("keydown", function (e) {
+      if (!root.contains(e.target)) { onKey(e); }
+    });
+  }
+  show(0);
+  setZoom(Math.max(%(min_zoom)s, Math.min(1, fitZoom())));
+})();"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}</style>
+</head>
+<body>
+<h1>{title}</h1>
+{element}
+</body>
+</html>
+"""
+
+_SVG_ID = re.compile(r' id="[^"]*"')
+_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', re.S)
+
+
+def _svg_size(svg):
+    """(width, height) in pt from Graphviz's <svg width="..pt" height="..pt">."""
+    found = _SIZE.search(svg)
+    return (float(found.group(1)), float(found.group(2))) if found else (400.0, 300.0)
+
+
+def _frames_html(frames):
+    """One <div class="frame"> per frame: its drawing in a scrolling viewport, its text."""
+    # Graphviz gives every frame the same ids (graph0, node1, ...): dropped, as
+    # nothing refers to them and ids must be unique on a page.
+    svgs = [_SVG_ID.sub("", f.svg()) for f in frames]
+    sizes = [_svg_size(svg) for svg in svgs]
+    parts = []
+    for frame, svg, (w, h) in zip(frames, svgs, sizes):
+        parts.append(f'<div class="frame" data-width="{w}" data-height="{h}">\n'
+                     f'<div class="viewport"><div class="drawing">{svg}</div></div>\n'
+                     f"<pre>{html.escape(frame.text)}</pre>\n</div>")
+    width = max(w for w, _ in sizes)
+    height = max(h for _, h in sizes)
+    return "\n".join(parts), width, height
+
+
+def _fallback_html(frames, fallback, title, interval):
+    """What shows where the script does not run: the frames as an animated GIF."""
+    note = ("<p><em>This step-by-step player needs JavaScript, which is off here"
+            "{what}.</em></p>")
+    if fallback is None:
+        return note.format(what="")
+    if fallback != "gif":
+        raise ValueError(f"stepper: fallback must be 'gif' or None, got {fallback!r}")
+    try:
+        from .widgets import gif_bytes
+
+        data = base64.b64encode(gif_bytes(frames, duration=interval)).decode("ascii")
+    except ImportError:
+        return note.format(what=" (and pillow, which draws the animated picture, is not "
+                                "installed: pip install -e '.[widgets]')")
+    return (f'<img src="data:image/gif;base64,{data}" style="max-width: 100%;" '
+            f'alt="{html.escape(title)}: the frames as an animation">')
+
+
+def _pieces(frames, fallback, title, interval):
+    """The parts of the element that do not change from one display to the next."""
+    if not frames:
+        raise ValueError("stepper: there are no frames to show")
+    body, width, height = _frames_html(frames)
+    return body, width, height, _fallback_html(frames, fallback, title, interval)
+
+
+def element_html(frames, *, title="Backpropagation, step by step", interval=1500,
+                 fallback="gif", max_height="80vh", page=False, pieces=None):
+    """The stepper as one HTML element (a str): frames, controls, its own script.
+
+    ``fallback`` is what shows without JavaScript: "gif" (the frames as an
+    animated GIF, needs pillow) or None (a line saying JavaScript is needed).
+    ``page=True`` lets the arrow keys work with the focus anywhere on the page
+    (for a page holding one stepper).  Ids are new for every element made, so one
+    stepper displayed twice does not clash with itself.
+    """
+    body, width, height, fallback_html = pieces or _pieces(frames, fallback, title, interval)
+    uid = f"mgbp-stepper-{os.getpid():x}-{next(_COUNTER)}"
+    script = _SCRIPT % dict(uid=uid, width=width, height=height, interval=int(interval),
+                            min_zoom=MIN_ZOOM)
+    return _ELEMENT.format(
+        uid=uid, prefix="" if page else uid + "-", keys="page" if page else "element",
+        title=html.escape(title), style=_STYLE.format(height=max_height),
+        fallback=fallback_html,
+        last=len(frames) - 1, count=len(frames), frames=body, script=script)
+
+
+def html_page(frames_or_root, *, title="Backpropagation, step by step", interval=1500,
+              fallback=None, **draw_options):
+    """A self-contained HTML page (a str): the stepper's element under a title.
+
+    Every frame's SVG and text, previous / play / next buttons (ids ``previous``,
+    ``play``, ``next``), a slider (``slider``), the arrow keys, zoom.  No external
+    files: it works from file:// and offline.
+    """
+    from .widgets import _as_frames
+
+    draw_options.setdefault("caption", False)  # the page prints each step's text below
+    frames = _as_frames(frames_or_root, draw_options)
+    element = element_html(frames, title=title, interval=interval, fallback=fallback,
+                           page=True)
+    return _PAGE.format(title=html.escape(title), element=element)
+
+
+def save_html(frames_or_root, path, **options):
+    """Write :func:`html_page` to ``path`` (UTF-8); returns ``path``."""
+    from . import checks
+
+    checks.output_file(path, "save_html")  # before the frames are rendered
+    return checks.write_file(path, html_page(frames_or_root, **options), "save_html")
+
+
+class Stepper:
+    """Frames to step through; displays in a notebook as the kernel-free player.
+
+    ``frames`` is the list of :class:`micrograd_bp.widgets.Frame`; ``html()`` the
+    element (computed once); ``save(path)`` writes it as a page of its own.
+    """
+
+    def __init__(self, frames, *, title="Backpropagation, step by step", interval=1500,
+                 fallback="gif"):
+        self.frames = list(frames)
+        self.title, self.interval, self.fallback = title, interval, fallback
+        self._pieces = None  # the frames' HTML and the GIF, made when first shown
+
+    def html(self):
+        """The player's element; new ids each time (displaying it twice is fine)."""
+        if self._pieces is None:
+            self._pieces = _pieces(self.frames, self.fallback, self.title, self.interval)
+        return element_html(self.frames, title=self.title, interval=self.interval,
+                            pieces=self._pieces)
+
+    def _repr_html_(self):
+        return self.html()
+
+    def save(self, path):
+        """Write the frames as a page of its own (:func:`html_page`); returns ``path``."""
+        return save_html(self.frames, path, title=self.title, interval=self.interval)
+
+    def __len__(self):
+        return len(self.frames)
+
+    def __repr__(self):
+        return f"<Stepper: {len(self.frames)} frames; displays as an HTML player in a notebook>"
+
+
+def stepper(frames_or_root, *, forward=False, title="Backpropagation, step by step",
+            interval=1500, fallback="gif", widget=False, **draw_options):
+    """Step through backpropagation in a notebook, with or without a kernel.
+
+    Give it a Value (its backward pass is run, see
+    :func:`micrograd_bp.widgets.backward_frames`; ``forward=True`` plays the forward
+    pass first) or a list of frames (from ``backward_frames``, ``forward_frames``,
+    ``layer_frames``).  Returns a :class:`Stepper`, shown as the kernel-free HTML
+    player, or with ``widget=True`` the ipywidgets stepper (needs a live kernel).
+    """
+    from .widgets import _as_frames, stepper_widget
+
+    if not isinstance(frames_or_root, (list, tuple)):
+        draw_options.setdefault("caption", False)  # the text is shown under the drawing
+        draw_options["forward"] = forward
+    elif forward:
+        raise TypeError("stepper: forward=True applies to a Value, not to frames already made")
+    frames = _as_frames(frames_or_root, draw_options)
+    if widget:
+        return stepper_widget(frames, interval=interval)
+    return Stepper(frames, title=title, interval=interval, fallback=fallback)
