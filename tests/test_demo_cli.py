@@ -53,6 +53,37 @@ def test_the_default_demo_draws_one_samples_graph_when_dot_is_installed(default_
     assert "layer 2" in svg and "neuron 15 of layer 1" in svg
 
 
+def test_the_one_sample_graph_shows_backprop_at_work(default_run):
+    """The drawn sample is the one with the largest loss after training, so its
+    deltas are not all 0; it is drawn before training as well, and the report says so."""
+    pytest.importorskip("graphviz")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot program is not installed")
+    _, out = default_run
+    report = (out / "report.txt").read_text()
+    found = re.search(r"one-sample graph: sample (\d+), x = .*, label (\d), the sample with "
+                      r"the largest loss after training \(L = ([\d.]+)\)", report)
+    assert found, report
+    label, L = int(found.group(2)), float(found.group(3))
+    assert L > 0
+    # hinge: L = max(0, 1 - y·score) > 0, so δ of the output = dL/dscore = -y, y = ±1
+    svg = (out / "graph_one_sample.svg").read_text()
+    assert f"label {label}, after training: L = {L:.4f}" in svg
+    delta = f"{-1.0 if label == 1 else 1.0:.3f}".replace("-", "&#45;")  # SVG escapes "-"
+    assert f">{delta}<" in svg.split("neuron 0 of layer 3")[1]
+    before = (out / "graph_one_sample_before_training.svg").read_text()
+    assert f"label {label}, before training: L = " in before
+
+
+def test_the_hardest_sample_is_the_one_with_the_largest_loss():
+    from micrograd_bp import MLP
+
+    model = MLP(2, [4, 1], seed=0)
+    X, y = [[0.1, 0.2], [2.0, -1.0], [-1.5, 0.5]], [1, 0, 1]
+    losses = [demo.sample_loss(model, x, label, "hinge").data for x, label in zip(X, y)]
+    assert demo.hardest_sample(model, X, y, "hinge") == losses.index(max(losses))
+
+
 def test_a_three_arm_spiral_reaches_at_least_90_percent(tmp_path, capsys):
     """The documented configuration: --dataset spiral (150 points, MLP(2,[16,16,3]),
     softmax + cross-entropy, Adam lr 0.02, 100 full-batch epochs, seed 1)."""

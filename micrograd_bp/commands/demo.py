@@ -125,31 +125,74 @@ def describe(s, model, optimizer):
                else f"epochs of minibatches of {s['batch_size']}") + f", seed {s['seed']}")
 
 
-def one_sample_loss(model, x, label, loss):
-    """L for one sample, with backward() done, so every node holds its grad (delta)."""
+def sample_loss(model, x, label, loss):
+    """L for one sample (the forward pass only)."""
     from micrograd_bp.losses import cross_entropy, hinge
 
     output = model(x)
     L = hinge(output, 1 if label == 1 else -1) if loss == "hinge" else cross_entropy(output, label)
     L.label = "L"
+    return L
+
+
+def one_sample_loss(model, x, label, loss):
+    """L for one sample, with backward() done, so every node holds its grad (delta)."""
+    L = sample_loss(model, x, label, loss)
     model.zero_grad()
     L.backward()
     return L
 
 
-def write_graph(model, X, y, s, out):
-    """The neuron view of one sample's computation graph, as SVG; returns the path.
+def hardest_sample(model, X, y, loss):
+    """The index of the sample with the largest loss (the first of equals): after
+    training, a sample the model still gets wrong or only just right, so its deltas
+    are not 0 (a sample beyond the hinge's margin has L = 0 and every delta 0)."""
+    losses = [sample_loss(model, x, label, loss).data for x, label in zip(X, y)]
+    return losses.index(max(losses))
+
+
+def write_graph(model, X, y, s, out, initial=None):
+    """The neuron view of one sample's computation graph, as SVG: (paths, a note).
+
+    The sample is :func:`hardest_sample` after training.  With ``initial`` (the
+    parameters' values before training) the same sample is drawn a second time
+    with those, before any learning, into graph_one_sample_before_training.svg.
 
     SVG, not PNG: with one labelled edge per weight the drawing is very tall, and
     a browser can zoom into an SVG where a PNG of that size would be blurred.
     """
+    k = hardest_sample(model, X, y, s["loss"])
+    paths = [_draw_sample(model, X[k], y[k], s, os.path.join(out, "graph_one_sample.svg"),
+                          "after training")]
+    L = sample_loss(model, X[k], y[k], s["loss"]).data
+    note = (f"one-sample graph: sample {k}, x = ({X[k][0]:.3f}, {X[k][1]:.3f}), label {y[k]}, "
+            f"the sample with the largest loss after training (L = {L:.4f})")
+    if initial is not None:
+        trained = [p.data for p in model.parameters()]
+        _set_parameters(model, initial)
+        try:
+            paths.append(_draw_sample(model, X[k], y[k], s, os.path.join(
+                out, "graph_one_sample_before_training.svg"), "before training"))
+        finally:
+            _set_parameters(model, trained)
+        note += "; graph_one_sample_before_training.svg draws it with the initial weights"
+    model.zero_grad()
+    return paths, note
+
+
+def _set_parameters(model, values):
+    for p, value in zip(model.parameters(), values):
+        p.data = value
+
+
+def _draw_sample(model, x, label, s, path, when):
     from micrograd_bp.draw import draw_graph
 
-    L = one_sample_loss(model, X[0], y[0], s["loss"])
-    caption = f"one sample x = ({X[0][0]:.3f}, {X[0][1]:.3f}), label {y[0]}: L = {L.data:.4f}"
+    L = one_sample_loss(model, x, label, s["loss"])
+    caption = f"one sample x = ({x[0]:.3f}, {x[1]:.3f}), label {label}, {when}: L = {L.data:.4f}"
     g = draw_graph(L, view="neuron", number_format=".3f", caption=caption)
     svg = g.pipe(format="svg")  # made in full first: without dot, no empty file is left
-    return write_file(os.path.join(out, "graph_one_sample.svg"), svg, "demo")
+    return write_file(path, svg, "demo")
 
 
 def write_plots(model, X, y, history, out):
@@ -161,8 +204,8 @@ def write_plots(model, X, y, history, out):
     return paths
 
 
-def write_outputs(model, X, y, history, s, out):
-    """Every file the demo writes, and a note for each one it had to skip."""
+def write_outputs(model, X, y, history, s, out, initial=None):
+    """Every file the demo writes, and a note for each one (or each it had to skip)."""
     from micrograd_bp.draw import DotNotFoundError
 
     written, notes = [], []
@@ -171,7 +214,9 @@ def write_outputs(model, X, y, history, s, out):
     except ImportError as error:
         notes.append(f"skipped the plots: {error}")
     try:
-        written.append(write_graph(model, X, y, s, out))
+        paths, note = write_graph(model, X, y, s, out, initial)
+        written += paths
+        notes.append(note)
     except (ImportError, DotNotFoundError) as error:
         notes.append(f"skipped the computation graph: {error}")
     return written, notes
@@ -219,6 +264,7 @@ def run(args):
     say = (lambda *a: None) if args.quiet else print
     say(summary)
     progress = show_progress(args, say)
+    initial = [p.data for p in model.parameters()]  # to draw one sample before training too
     start = time.perf_counter()
     history = fit(model, X, y, loss=s["loss"], optimizer=optimizer, epochs=s["epochs"],
                   batch_size=s["batch_size"], alpha=s["alpha"], seed=s["seed"],
@@ -226,7 +272,7 @@ def run(args):
     seconds = time.perf_counter() - start
     final_accuracy = accuracy(model, X, y)
     try:
-        written, notes = write_outputs(model, X, y, history, s, out)
+        written, notes = write_outputs(model, X, y, history, s, out, initial)
         written.append(os.path.join(out, "report.txt"))
         text = report(summary, history, final_accuracy, seconds, written, notes)
     except OSError as error:
