@@ -52,7 +52,11 @@ def log_softmax(z):
     m = max(zk.data for zk in z)
     shifted = [zk - m for zk in z]
     log_sum = Value.sum([s.exp() for s in shifted]).log()
-    return [s - log_sum for s in shifted]
+    log_sum.label = "log_sum_exp"  # labels name the softmax's nodes in drawings and steps
+    log_h = [s - log_sum for s in shifted]
+    for k, v in enumerate(log_h):
+        v.label = f"log_softmax[{k}]"
+    return log_h
 
 
 @collector_paused()
@@ -62,7 +66,11 @@ def softmax(z):
     m = max(zk.data for zk in z)
     e = [(zk - m).exp() for zk in z]
     total = Value.sum(e)
-    return [ek / total for ek in e]
+    total.label = "sum_exp"
+    h = [ek / total for ek in e]
+    for k, v in enumerate(h):
+        v.label = f"softmax[{k}]"
+    return h
 
 
 @collector_paused()
@@ -74,7 +82,9 @@ def cross_entropy(z, target):
     """
     log_h = log_softmax(z)
     t = _one_hot(target, len(log_h), "cross_entropy")
-    return -Value.sum([tk * lk for tk, lk in zip(t, log_h) if tk != 0.0] or [Value(0.0)])
+    L = -Value.sum([tk * lk for tk, lk in zip(t, log_h) if tk != 0.0] or [Value(0.0)])
+    L.label = "cross_entropy"
+    return L
 
 
 @collector_paused()

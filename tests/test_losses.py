@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from micrograd_bp import Value, gradcheck
+from micrograd_bp import Value, gradcheck, topological_order
 from micrograd_bp.losses import batch_mean, cross_entropy, hinge, l2, log_softmax, mse, softmax
 
 
@@ -230,3 +230,12 @@ def test_batch_mean_rejects_an_empty_batch():
 def test_a_number_where_a_list_belongs_is_a_clear_type_error(loss):
     with pytest.raises(TypeError, match=f"{loss.__name__} needs a list of Values or numbers, got 3.5"):
         loss(3.5)
+
+
+def test_the_softmax_and_loss_nodes_are_labelled_for_drawings_and_steps():
+    z = [Value(0.5), Value(-1.0), Value(2.0)]
+    L = cross_entropy(z, 2)
+    labels = {v.label for v in topological_order(L)}
+    assert L.label == "cross_entropy"
+    assert {"log_sum_exp", "log_softmax[2]"} <= labels
+    assert [h.label for h in softmax(z)] == ["softmax[0]", "softmax[1]", "softmax[2]"]
