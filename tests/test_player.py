@@ -3,6 +3,7 @@ chromium and Playwright are installed) its buttons, slider and keys in a real br
 
 import re
 import shutil
+import threading
 from html.parser import HTMLParser
 
 import pytest
@@ -98,7 +99,30 @@ def _visible(locator):
         "fs => fs.map((f, i) => [i, getComputedStyle(f).display]).filter(x => x[1] !== 'none')")
 
 
+def _in_own_thread(function):
+    """Run ``function`` in a thread of its own and raise what it raised: Playwright's
+    sync API refuses a thread where an asyncio loop runs (one that an earlier test,
+    executing notebooks, may leave behind)."""
+    failures = []
+
+    def run():
+        try:
+            function()
+        except BaseException as error:  # re-raised in the test's thread
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
 def test_in_a_browser_two_steppers_on_a_page_step_on_their_own(tmp_path):
+    _in_own_thread(lambda: _two_steppers_on_a_page(tmp_path))
+
+
+def _two_steppers_on_a_page(tmp_path):
     sync_api = _browser()
     mlp = MLP(2, [2, 1], seed=0)
     L = mlp([0.5, -1.0]) ** 2  # one output: a Value
