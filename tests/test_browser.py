@@ -179,17 +179,19 @@ def test_the_landing_page_says_what_it_is_and_where_to_start(site):
 # --- every page in the browser ------------------------------------------------------
 
 def test_every_page_loads_without_errors_and_its_math_is_typeset(site, browser):
-    for path in pages(site):
-        with watched(browser, f"page-{path.relative_to(site).as_posix()}") as w:
+    with watched(browser, "every-page") as w:  # one tab, page after page
+        for path in pages(site):
+            name = path.relative_to(site).as_posix()
+            w.name, w.problems[:] = f"page-{name}", []
             w.page.goto(path.as_uri(), wait_until="load")
             if path == site / "index.html":  # the site's top redirects to the book's first page
                 w.page.wait_for_url("**/docs/index.html")
             typeset(w.page)
             w.page.evaluate("() => document.fonts.ready.then(() => true)")  # MathJax's fonts, loaded
-            assert not w.problems, f"{path.relative_to(site)}:\n" + "\n".join(w.problems)
+            assert not w.problems, f"{name}:\n" + "\n".join(w.problems)
             untypeset = w.page.locator(".math:not(:has(mjx-container))").count()
-            assert untypeset == 0, f"{path.relative_to(site)}: {untypeset} formulas left as TeX"
-            assert "$$" not in w.page.inner_text("body"), f"{path.relative_to(site)}: raw $$ on the page"
+            assert untypeset == 0, f"{name}: {untypeset} formulas left as TeX"
+            assert "$$" not in w.page.inner_text("body"), f"{name}: raw $$ on the page"
 
 
 @pytest.mark.parametrize("page_name", ["docs/equations.html", "notebooks/03_mlp_step_by_step.html"])
