@@ -46,9 +46,9 @@ EQUIVALENTS = Path(__file__).resolve().parent / "equivalent_mutants.md"
 # Module -> the fast tests that pin it (its own test file first, so most mutants
 # die in the first second).  Files that do not exist are skipped.
 TARGETS = {
-    "engine.py": ["tests/test_engine.py", "tests/test_errors.py", "tests/test_properties.py",
+    "engine.py": ["tests/test_engine.py", "tests/test_errors.py", "tests/test_rules.py", "tests/test_properties.py",
                   "tests/test_micrograd_compat.py", "tests/test_gradcheck.py", "tests/test_stepper.py"],
-    "rules.py": ["tests/test_engine.py", "tests/test_errors.py", "tests/test_properties.py",
+    "rules.py": ["tests/test_rules.py", "tests/test_engine.py", "tests/test_errors.py", "tests/test_properties.py",
                  "tests/test_stepper.py", "tests/test_symbolic.py"],
     "graph.py": ["tests/test_engine.py", "tests/test_stepper.py"],
     "nn.py": ["tests/test_nn.py", "tests/test_errors.py", "tests/test_stepper.py", "tests/test_backprop.py"],
