@@ -358,3 +358,12 @@ def test_backward_pauses_the_cyclic_collector_and_restores_its_state():
         assert not gc.isenabled()  # a collector the user turned off stays off
     finally:
         gc.enable()
+
+
+def test_apply_adds_any_number_of_operands_in_one_node():
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    out = a.apply("+", b, c, 4.0)  # the registry's "+" takes any number, as Value.sum does
+    assert out.op == "+" and out.data == 10.0
+    assert out.children[:3] == (a, b, c) and out.children[3].data == 4.0
+    out.backward()
+    assert (a.grad, b.grad, c.grad) == (1.0, 1.0, 1.0)  # d(x1 + ... + xn)/dxi = 1
