@@ -367,3 +367,15 @@ def test_apply_adds_any_number_of_operands_in_one_node():
     assert out.children[:3] == (a, b, c) and out.children[3].data == 4.0
     out.backward()
     assert (a.grad, b.grad, c.grad) == (1.0, 1.0, 1.0)  # d(x1 + ... + xn)/dxi = 1
+
+
+def test_an_interrupted_walk_leaves_every_grad_a_number():
+    # The walk marks nodes through their grad slot; if it is interrupted (here by
+    # an operand broken on purpose, as a KeyboardInterrupt could), no mark stays.
+    x, y, z = Value(2.0), Value(3.0), Value(4.0)
+    p = x * y
+    L = p + z
+    p._b = object()  # not a Value: the walk fails when it reaches p's operands
+    with pytest.raises(AttributeError):
+        L.backward()
+    assert [(type(v.grad), v.grad) for v in (L, p)] == [(float, 0.0), (float, 0.0)]
