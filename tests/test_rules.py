@@ -155,6 +155,7 @@ def test_registering_again_replaces_a_user_operation(registry):
     (lambda: operation("", forward=lambda m, z: z), TypeError, "needs a name"),
     (lambda: operation("f", forward=3), TypeError, "forward must be a function"),
     (lambda: operation("f", forward=lambda m, z: z)(lambda out, x: 1.0), TypeError, "(m, out, x, ...)"),
+    (lambda: operation("f", forward=lambda m, z: z)(3), TypeError, "decorates a function derivative"),
     (lambda: operation("f", forward=lambda m, z: z)(lambda m, out, x, *, k: 1.0), TypeError, "nothing else"),
     (lambda: operation("f", forward=lambda m, a, b: a)(lambda m, out, x: 1.0), TypeError, "forward must take m and 1"),
     (lambda: operation("f", forward=lambda m, z: z, text=("1", "2"))(lambda m, out, x: 1.0), ValueError,
@@ -184,3 +185,15 @@ def test_applying_a_wrong_operation_says_what_is_wrong(registry):
 
     with pytest.raises(ValueError, match="the result of broken got nan"):
         Value(1.0).apply("broken")
+
+
+def test_the_decorator_returns_the_derivative_unchanged(registry):
+    def d_double(m, out, x):
+        return 2.0
+
+    assert operation("double", forward=lambda m, x: 2 * x)(d_double) is d_double
+
+
+def test_an_operation_says_its_name_and_arity_when_printed():
+    assert repr(OPERATIONS["*"]) == "<operation '*', 2 operand(s)>"
+    assert repr(OPERATIONS["+"]) == "<operation '+', any number of operand(s)>"
