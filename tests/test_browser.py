@@ -226,6 +226,7 @@ class Stepper:
     def __init__(self, root):
         self.root = root
         self.slider = root.locator("input[type=range]").first
+        root.page.set_default_timeout(10_000)  # a missing control fails in seconds, not half a minute
 
     def button(self, name):
         return self.root.get_by_role("button", name=re.compile(name, re.IGNORECASE)).first
@@ -260,6 +261,37 @@ def check_stepping(page, s):
     assert s.state()[0] == n - 2, "the left arrow goes back one frame"
     page.keyboard.press("ArrowRight")
     assert s.state() == last, "the right arrow goes forward one frame"
+    assert s.root.locator(".counter").inner_text() == f"frame {n} of {n}", "the counter counts from 1"
+    if n >= 4:  # from frame 1, a double step would show frame 3
+        s.slider.fill("1")
+        s.slider.focus()  # the slider moves itself on an arrow key: one frame, not two
+        page.keyboard.press("ArrowRight")
+        assert s.state()[0] == 2, "an arrow key on the slider moves one frame"
+
+
+def drawing_size(s):
+    """The visible frame's drawing, in CSS pixels (width, height)."""
+    box = s.root.locator(".frame.current .drawing svg").bounding_box()
+    return round(box["width"]), round(box["height"])
+
+
+def check_size_and_zoom(page, s):
+    """The drawing keeps its size from frame to frame; the zoom buttons scale it."""
+    n = s.count()
+    sizes = set()
+    for k in range(n):
+        s.slider.fill(str(k))
+        sizes.add(s.root.locator(".frame.current .drawing").bounding_box()["width"])
+    assert len(sizes) == 1, f"the drawing keeps one width from frame to frame, not {sorted(sizes)}"
+    before = drawing_size(s)
+    s.root.get_by_role("button", name="+").click()
+    bigger = drawing_size(s)
+    assert bigger[0] > before[0] * 1.1 and bigger[1] > before[1] * 1.1, f"zoom in: {before} -> {bigger}"
+    s.root.get_by_role("button", name="1:1").click()
+    s.root.get_by_role("button", name="−").click()
+    natural_smaller = drawing_size(s)
+    s.root.get_by_role("button", name="1:1").click()
+    assert natural_smaller[0] < drawing_size(s)[0], "zoom out makes it smaller than its natural size"
 
 
 def check_playing(page, s):
@@ -292,6 +324,7 @@ def test_the_exported_stepper_steps_with_buttons_slider_and_keys(exported_steps,
     with watched(browser, "exported-stepper") as w:
         w.page.goto(exported_steps.as_uri())
         check_stepping(w.page, Stepper(w.page.locator("body")))
+        check_size_and_zoom(w.page, Stepper(w.page.locator("body")))
         assert not w.problems, "\n".join(w.problems)
 
 
@@ -340,6 +373,7 @@ def test_the_book_steppers_step_and_play(site, browser):
                 root = w.page.locator(f"[data-test-stepper='{k}']")
                 root.scroll_into_view_if_needed()
                 check_stepping(w.page, Stepper(root))
+                check_size_and_zoom(w.page, Stepper(root))
                 check_playing(w.page, Stepper(root))
             assert not w.problems, "\n".join(w.problems)
 
