@@ -408,8 +408,8 @@ def main(argv=None):
     print(f"| micrograd | {deepest_chain(mg_engine.Value, shallow):,} (RecursionError at the next size tried) |")
     bars.append(("deepest chain 10^6", f"{ours:,}", ours >= deep[-1]))
 
-    print("\n## Bars (issue 2)\n")
-    print("| bar | measured | met |")
+    print("\n## Targets\n")
+    print("| target | measured | met |")
     print("|---|---:|---|")
     for bar, measured, passed in bars:
         print(f"| {bar} | {measured} | {'yes' if passed else 'NO'} |")

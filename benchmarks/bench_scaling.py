@@ -1,4 +1,4 @@
-"""Benchmark: how the engine scales (issue 13): backward alone, bytes per node,
+"""Benchmark: how the engine scales: backward alone, bytes per node,
 cost per node as graphs grow, and a user's own minibatch loop.
 
     python benchmarks/bench_scaling.py              # 5 interleaved rounds (~10 min)
@@ -193,7 +193,7 @@ def main(argv=None):
         bars.append((f"minibatch loop, ms/sample at {big} / batch 4, <= {BARS['minibatch']}x",
                      f"{r:.2f}x", r <= BARS["minibatch"]))
 
-    print("## Bars (issue 13)\n\n| bar | measured | met |\n|---|---:|---|")
+    print("## Targets (scaling)\n\n| target | measured | met |\n|---|---:|---|")
     for bar, measured, met in bars:
         print(f"| {bar} | {measured} | {'yes' if met else 'NO'} |")
 

@@ -15,9 +15,9 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 @pytest.mark.parametrize("script, heading", [
-    ("bench_engine.py", "## Bars (issue 2)"),
+    ("bench_engine.py", "## Targets"),
     ("bench_training.py", "micrograd_bp fit"),
-    ("bench_scaling.py", "## Bars (issue 13)"),
+    ("bench_scaling.py", "## Targets (scaling)"),
     ("bench_digits.py", "## Digits"),
 ])
 def test_the_benchmark_runs_and_prints_its_tables(script, heading):
