@@ -126,8 +126,9 @@ class Operation:
     def local_texts(self, out_name, operand_names):
         """The ``text`` of each operand, written with the nodes' names."""
         names = dict(zip(self.params, [out_name, *operand_names]))
-        texts = self.text * len(operand_names) if self.arity is None else self.text
-        return [t.format(**names) for t in texts]
+        if self.arity is None:  # one text for all operands, each written with its own name
+            return [self.text[0].format(**{**names, self.params[-1]: n}) for n in operand_names]
+        return [t.format(**names) for t in self.text]
 
     def __repr__(self):
         return f"<operation {self.name!r}, {self.arity or 'any number of'} operand(s)>"
@@ -196,14 +197,15 @@ def _accepts(function, n):
     except TypeError:
         return False
     except ValueError:  # a builtin without a signature: trust it
-        return True
+        pass
     return True
 
 
 def _texts(name, text, arity, params):
     """The step texts as a tuple: one per operand (one for all with any arity)."""
     if text is None:  # d out/d x, in the node's names
-        return tuple(f"d{{{params[0]}}}/d{{{p}}}" for p in params[1:2 if arity is None else None])
+        operands = params[-1:] if arity is None else params[1:]  # *xs: one text, for each x
+        return tuple(f"d{{{params[0]}}}/d{{{p}}}" for p in operands)
     texts = (text,) if isinstance(text, str) else tuple(text)
     if len(texts) != (arity or 1):
         raise ValueError(f"operation {name!r}: text needs one entry per operand ({arity or 1}), got {texts!r}")

@@ -5,6 +5,7 @@ Every expected derivative comes from a central difference of the entry's own
 forward function, or from a closed form written here.
 """
 
+import inspect
 import math
 
 import pytest
@@ -197,3 +198,50 @@ def test_the_decorator_returns_the_derivative_unchanged(registry):
 def test_an_operation_says_its_name_and_arity_when_printed():
     assert repr(OPERATIONS["*"]) == "<operation '*', 2 operand(s)>"
     assert repr(OPERATIONS["+"]) == "<operation '+', any number of operand(s)>"
+
+
+def test_two_operands_without_text_get_one_default_text_each(registry):
+    @operation("weighted", forward=lambda m, a, b: 2 * a + 3 * b)
+    def weighted(m, out, a, b):
+        return (2.0, 3.0)
+
+    assert OPERATIONS["weighted"].local_texts("y", ["p", "q"]) == ["dy/dp", "dy/dq"]
+    p, q = Value(1.0, label="p"), Value(-1.0, label="q")
+    y = p.apply("weighted", q)
+    y.label = "y"
+    (step,) = backward_steps(y)
+    assert step.lines()[0].startswith("p.grad += dy/dp × y.grad = 2.0 × 1.0 = 2.0")
+    assert step.lines()[1].startswith("q.grad += dy/dq × y.grad = 3.0 × 1.0 = 3.0")
+
+
+def test_any_number_of_operands_without_text_get_one_default_text_each(registry):
+    @operation("total", forward=lambda m, *xs: sum(xs))
+    def total(m, out, *xs):
+        return (1.0,) * len(xs)
+
+    a, b, c = Value(1.0, label="a"), Value(2.0, label="b"), Value(3.0, label="c")
+    y = a.apply("total", b, c)
+    y.label = "y"
+    (step,) = backward_steps(y)
+    assert len(step.lines()) == 3
+    assert step.lines()[1].startswith("b.grad += dy/db × y.grad = 1.0 × 1.0 = 1.0")
+    assert step.lines()[2].startswith("c.grad += dy/dc × y.grad = 1.0 × 1.0 = 1.0")
+
+
+def test_a_builtin_forward_without_a_signature_is_trusted(registry):
+    with pytest.raises(ValueError):
+        inspect.signature(max)  # a builtin whose parameters Python cannot show
+    operation("largest", forward=max)(lambda m, out, a, b: (float(a >= b), float(b > a)))
+    assert OPERATIONS["largest"].arity == 2
+
+
+def test_a_first_operand_before_the_others_gets_the_same_default_text(registry):
+    @operation("first_plus_rest", forward=lambda m, x, *rest: x + sum(rest))
+    def first_plus_rest(m, out, x, *rest):
+        return (1.0,) * (1 + len(rest))
+
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    y = a.apply("first_plus_rest", b)
+    y.label = "y"
+    assert [line.split(" ×")[0] for line in next(iter(backward_steps(y))).lines()] == [
+        "a.grad += dy/da", "b.grad += dy/db"]
