@@ -239,3 +239,9 @@ def test_the_softmax_and_loss_nodes_are_labelled_for_drawings_and_steps():
     assert L.label == "cross_entropy"
     assert {"log_sum_exp", "log_softmax[2]"} <= labels
     assert [h.label for h in softmax(z)] == ["softmax[0]", "softmax[1]", "softmax[2]"]
+
+
+def test_softmax_names_its_denominator():
+    h = softmax([Value(1.0), Value(2.0)])
+    labels = {v.label for v in topological_order(h[0])}
+    assert "sum_exp" in labels

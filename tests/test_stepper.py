@@ -264,3 +264,35 @@ def test_forward_steps_change_nothing():
     assert [(n.data, n.grad) for n in nodes] == before
     with pytest.raises(TypeError, match="forward_steps needs a Value"):
         forward_steps([1.0])
+
+
+def test_forward_steps_count_from_zero_and_name_their_node():
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    p = a * b
+    p.label = "p"
+    s = p + c
+    s.label = "s"
+    t = s.tanh()
+    t.label = "t"
+    steps = list(forward_steps(t))
+    assert [step.index for step in steps] == [0, 1, 2]
+    assert [step.node for step in steps] == [p, s, t]
+    assert repr(steps[2]) == f"<ForwardStep 2: t = {math.tanh(4.0):.4g}>"
+    assert str(steps[1]) == "s = p + c = (-6.0) + 10.0 = 4.0"  # a labelled product keeps its name
+
+
+def test_an_unlabelled_product_in_a_sum_is_written_out():
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    u = a * b + c
+    u.label = "u"
+    assert str(list(forward_steps(u))[-1]) == "u = a·b + c = 2.0·(-3.0) + 10.0 = 4.0"
+    v = (a + b).tanh() + c  # an unlabelled function of a sum keeps its node name
+    v.label = "v"
+    assert str(list(forward_steps(v))[-1]).startswith("v = v3 + c")
+
+
+def test_a_leaf_root_fills_leaf_grads_with_one():
+    a = Value(2.0, label="a")
+    grads = {}
+    assert list(backward_steps(a, leaf_grads=grads)) == []
+    assert grads == {a: 1.0}

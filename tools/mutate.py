@@ -51,7 +51,8 @@ TARGETS = {
     "rules.py": ["tests/test_rules.py", "tests/test_engine.py", "tests/test_errors.py", "tests/test_properties.py",
                  "tests/test_stepper.py", "tests/test_symbolic.py"],
     "graph.py": ["tests/test_engine.py", "tests/test_stepper.py"],
-    "nn.py": ["tests/test_nn.py", "tests/test_errors.py", "tests/test_stepper.py", "tests/test_backprop.py"],
+    "nn.py": ["tests/test_nn.py", "tests/test_errors.py", "tests/test_stepper.py", "tests/test_backprop.py",
+              "tests/test_torch_bridge.py"],
     "losses.py": ["tests/test_losses.py", "tests/test_backprop.py"],
     "stepper.py": ["tests/test_stepper.py", "tests/test_doctests.py::test_docstring_examples[micrograd_bp.stepper]"],
 }
