@@ -222,12 +222,18 @@ def write_outputs(model, X, y, history, s, out, initial=None):
     return written, notes
 
 
-def report(summary, history, final_accuracy, seconds, written, notes):
+def report(summary, history, final_accuracy, seconds, written, notes, *,
+           title="micrograd_bp demo", test_accuracy=None):
+    """report.txt's text; with ``test_accuracy``, a line ``test accuracy: 95.8%``."""
     lines = [
-        "micrograd_bp demo",
+        title,
         summary,
         f"loss of the last epoch: {history.loss[-1]:.4f} (first epoch: {history.loss[0]:.4f})",
         f"training accuracy after training: {final_accuracy:.1%}",
+    ]
+    if test_accuracy is not None:
+        lines.append(f"test accuracy: {test_accuracy:.1%}")
+    lines += [
         f"training time: {seconds:.1f} s",
         "files: " + ", ".join(os.path.basename(p) for p in written),
     ]

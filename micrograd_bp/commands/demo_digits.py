@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from .demo import cannot_write, check_writable, finish
+from .demo import cannot_write, check_writable, finish, report
 
 RECIPE = dict(hidden=32, optimizer="adam", lr=0.01, epochs=12, batch_size=32, test_size=0.2)
 MAX_MISTAKES_SHOWN = 24
@@ -68,19 +68,6 @@ def write_plots(history, data, predicted, out):
     return paths
 
 
-def report(summary, history, train_accuracy, test_accuracy, seconds, written, notes):
-    lines = [
-        "micrograd_bp demo: handwritten digits",
-        summary,
-        f"loss of the last epoch: {history.loss[-1]:.4f} (first epoch: {history.loss[0]:.4f})",
-        f"training accuracy after training: {train_accuracy:.1%}",
-        f"test accuracy: {test_accuracy:.1%}",
-        f"training time: {seconds:.1f} s",
-        "files: " + ", ".join(os.path.basename(p) for p in written),
-    ]
-    return "\n".join(lines + notes) + "\n"
-
-
 def run(args, progress):
     """The digits demo (``progress``: show fit's progress bar)."""
     from micrograd_bp.datasets import digits
@@ -114,7 +101,8 @@ def run(args, progress):
     except OSError as error:
         return cannot_write(out, error)
     written.append(os.path.join(out, "report.txt"))
-    text = report(summary, history, accuracy(model, X, y), test_accuracy, seconds, written, notes)
+    text = report(summary, history, accuracy(model, X, y), seconds, written, notes,
+                  title="micrograd_bp demo: handwritten digits", test_accuracy=test_accuracy)
     return finish(out, written, notes, text, say,
                   f"digits: loss {history.loss[-1]:.4f}, test accuracy {test_accuracy:.1%} "
                   f"after {s['epochs']} epochs ({seconds:.1f} s)")
