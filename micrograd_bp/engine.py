@@ -171,6 +171,23 @@ class Value:
             raise ValueError("Value.sum needs at least one value to add, got none")
         return _result_of_many(sum([c.data for c in children]), "+", children)
 
+    @staticmethod
+    def weighted_sum(w, h, b):
+        """z = w1 h1 + w2 h2 + ... + wn hn + b as a single node: a neuron's
+        pre-activation, one row of the document's z = W h + b.
+
+        Its operands are (w1, ..., wn, h1, ..., hn, b); its local derivatives are
+        dz/dwi = hi, dz/dhi = wi and dz/db = 1 (the entry "w·h+b" in rules.py).
+        One node instead of the 2n that ``sum(wi * hi) + b`` builds: an MLP's graph
+        is about 20 times smaller, so it builds, walks and frees that much faster.
+        """
+        if len(w) != len(h) or not w:
+            raise ValueError(f"w·h+b needs as many weights as inputs (at least one), "
+                             f"got {len(w)} weights and {len(h)} inputs")
+        children = [v if isinstance(v, Value) else _operand(v, "w·h+b") for v in (*w, *h, b)]
+        data = OPERATIONS["w·h+b"].forward(FLOAT_MATH, *[c.data for c in children])
+        return _result_of_many(data, "w·h+b", children)
+
     # --- functions (their forward and derivative rules are entries in rules.py) -----
 
     def exp(self):

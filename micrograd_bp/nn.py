@@ -92,7 +92,7 @@ class Neuron(Module):
             raise ValueError(
                 f"neuron {labels.weight_row(self.l, self.j)} expects {len(self.w)} inputs, got {len(h)}"
             )
-        z = Value.sum([wi * hi for wi, hi in zip(self.w, h)] + [self.b])
+        z = Value.weighted_sum(self.w, h, self.b)  # one node: z = w . h + b
         z.label = self._z_label
         if self.activation == "linear":
             return z, z

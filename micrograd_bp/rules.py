@@ -15,7 +15,9 @@ and from what (``out.children``).  Each operation has one entry here, made by th
   ``child.grad += local * node.grad``.
 * ``forward(m, x1, x2, ...)``: the value of the node.
 * ``text``: how the step-by-step texts (:mod:`micrograd_bp.stepper`) write each
-  local derivative, in the derivative's own parameter names (``{h}`` above).
+  local derivative, in the derivative's own parameter names (``{h}`` above); for
+  an operation of any number of operands, one text for all of them, or a function
+  ``text(out, operands)`` of the nodes' names giving one text per operand.
 * ``arity``: how many operands, read from the derivative's parameters (``*x``
   for any number, as in ``Value.sum``).
 
@@ -109,6 +111,7 @@ class Operation:
     forward : function    forward(m, *xs) -> the node's value
     derivative : function derivative(m, out, *xs) -> local derivative(s)
     text : tuple of str   per operand, how a step text writes its local derivative
+                          (or a function of the names, for any number of operands)
     params : tuple of str the derivative's names for (out, x1, x2, ...), used by ``text``
     """
 
@@ -125,6 +128,8 @@ class Operation:
 
     def local_texts(self, out_name, operand_names):
         """The ``text`` of each operand, written with the nodes' names."""
+        if callable(self.text):  # a function of the names (see weighted_sum)
+            return list(self.text(out_name, operand_names))
         names = dict(zip(self.params, [out_name, *operand_names]))
         if self.arity is None:  # one text for all operands, each written with its own name
             return [self.text[0].format(**{**names, self.params[-1]: n}) for n in operand_names]
@@ -203,6 +208,8 @@ def _accepts(function, n):
 
 def _texts(name, text, arity, params):
     """The step texts as a tuple: one per operand (one for all with any arity)."""
+    if callable(text):  # text(out, operands): one text per operand
+        return text
     if text is None:  # d out/d x, in the node's names
         operands = params[-1:] if arity is None else params[1:]  # *xs: one text, for each x
         return tuple(f"d{{{params[0]}}}/d{{{p}}}" for p in operands)
@@ -227,6 +234,34 @@ BUILT_IN = frozenset()  # the names of the built-in operations, filled in below
 def add(m, out, *x):
     """out = x1 + x2 + ... + xn   ->   d out/d xi = 1 for every operand."""
     return (1.0, 1.0) if len(x) == 2 else (1.0,) * len(x)  # a constant tuple for a + b: no allocation
+
+
+def _weighted_sum(x):
+    """w1 h1 + ... + wn hn + b for the operands x = (w1, ..., wn, h1, ..., hn, b)."""
+    if len(x) % 2 == 0:
+        raise ValueError(f"w·h+b takes the operands w1..wn, h1..hn, b (an odd number of them), got {len(x)}")
+    n = len(x) // 2
+    return sum([wi * hi for wi, hi in zip(x[:n], x[n:2 * n])]) + x[-1]
+
+
+def _weighted_sum_texts(z, operands):
+    """The step texts of w·h+b: dz/dwi is hi's value, dz/dhi is wi's, dz/db = 1."""
+    n = len(operands) // 2
+    w, h = operands[:n], operands[n:2 * n]
+    return [f"{hi}.data" for hi in h] + [f"{wi}.data" for wi in w] + ["1"]
+
+
+@operation("w·h+b", forward=lambda m, *x: _weighted_sum(x), text=_weighted_sum_texts)
+def weighted_sum(m, z, *x):
+    """z = w1 h1 + ... + wn hn + b, one neuron's z = W h + b, with the operands
+    (w1, ..., wn, h1, ..., hn, b)   ->   dz/dwi = hi,  dz/dhi = wi,  dz/db = 1.
+
+    With delta = dL/dz, the chain rule through this node is the document's Step 4,
+    dL/dW = delta h^T and dL/db = delta, and hands each hi the term wi delta; hi
+    sums these over the neurons that read it, which is Step 3's (W^T delta)_i.
+    """
+    n = len(x) // 2
+    return x[n:2 * n] + x[:n] + (1.0,)  # (h1..hn, w1..wn, 1): the w's and h's swapped
 
 
 @operation("-", forward=lambda m, a, b: a - b, text=("1", "-1"))

@@ -251,6 +251,12 @@ def _summand_text(v, name, numbers):
 
 
 def _forward_formula(node, name, numbers):
+    if node.op == "w·h+b":  # a neuron's z, written out: W1[0,0]·x[0] + W1[0,1]·x[1] + b1[0]
+        n = len(node.children) // 2
+        w, h, b = node.children[:n], node.children[n:2 * n], node.children[-1]
+        products = [f"{_operand_text(wi, name, numbers)}·{_operand_text(hi, name, numbers)}"
+                    for wi, hi in zip(w, h)]
+        return " + ".join(products + [_operand_text(b, name, numbers)])
     if node.op == "+":
         return " + ".join(_summand_text(c, name, numbers) for c in node.children)
     brackets = not node.op.isidentifier()  # relu(-2.1), but 0.5·(-2.1)

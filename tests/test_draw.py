@@ -117,7 +117,7 @@ def test_nodes_join_the_cluster_of_their_neuron_in_the_dot_source():
     block = source.split("subgraph cluster_layer1_neuron1 {")[1].split("}")[0]
     assert "W<SUP>(1)</SUP>[1,0]" in block and "b<SUP>(1)</SUP>[1]" in block
     assert "z<SUP>(1)</SUP><SUB>1</SUB>" in block and "h<SUP>(1)</SUP><SUB>1</SUB>" in block
-    assert block.count("data") == 7  # W[1,0], W[1,1], their two products, b, z (the sum), h
+    assert block.count("data") == 5  # W[1,0], W[1,1], b, z (w·h+b: one node), h
     assert "z<SUP>(1)</SUP><SUB>0</SUB>" not in block
 
 

@@ -43,6 +43,11 @@ OPERATIONS = [
     ("relu > 0", lambda a: a.relu(), [0.4]),
     ("relu < 0", lambda a: a.relu(), [-0.4]),
     ("Value.sum", lambda a, b, c: Value.sum([a, b, c, 2.0]), [0.1, 0.2, 0.3]),
+    ("Value.weighted_sum", lambda w1, w2, h1, h2, b: Value.weighted_sum([w1, w2], [h1, h2], b),
+     [0.6, -0.4, 1.3, 0.2, -0.5]),
+    ("Value.weighted_sum, numbers as inputs", lambda w1, w2, b: Value.weighted_sum([w1, w2], [1.5, -2.0], b),
+     [0.6, -0.4, 0.1]),
+    ("Value.weighted_sum, h used twice", lambda w, h: Value.weighted_sum([w, h], [h, h], h), [0.6, -0.4]),
     ("a used twice", lambda a: a * a + a, [0.7]),
     ("composite", lambda a, b: (a * b).tanh() / b + (a - b).exp().log() ** 2, [0.3, -1.2]),
 ]
@@ -296,8 +301,10 @@ def test_graph_building_library_calls_pause_the_collector_and_restore_it(monkeyp
     from micrograd_bp.losses import cross_entropy
 
     seen = []
-    real_sum = Value.sum
+    real_sum, real_weighted_sum = Value.sum, Value.weighted_sum
     monkeypatch.setattr(Value, "sum", staticmethod(lambda values: seen.append(gc.isenabled()) or real_sum(values)))
+    monkeypatch.setattr(Value, "weighted_sum", staticmethod(
+        lambda w, h, b: seen.append(gc.isenabled()) or real_weighted_sum(w, h, b)))
     mlp = MLP(2, [3, 2], seed=0)
     was_on = gc.isenabled()
     try:
@@ -333,6 +340,30 @@ def test_a_value_has_no_per_node_dict():
 def test_value_sum_of_nothing_is_refused():
     with pytest.raises(ValueError, match="Value.sum needs at least one value"):
         Value.sum([])
+
+
+def test_weighted_sum_is_one_node_with_the_documents_local_derivatives():
+    w = [Value(0.5, label="w1"), Value(-1.0, label="w2")]
+    h = [Value(2.0, label="h1"), Value(3.0, label="h2")]
+    b = Value(0.25, label="b")
+    z = Value.weighted_sum(w, h, b)
+    assert z.op == "w·h+b" and z.children == (*w, *h, b)
+    assert z.data == 0.5 * 2.0 + (-1.0) * 3.0 + 0.25
+    z.backward()
+    assert [wi.grad for wi in w] == [2.0, 3.0]  # dz/dw_i = h_i
+    assert [hi.grad for hi in h] == [0.5, -1.0]  # dz/dh_i = w_i
+    assert b.grad == 1.0  # dz/db = 1
+
+
+def test_weighted_sum_refuses_weights_and_inputs_that_do_not_pair_up():
+    with pytest.raises(ValueError, match="w·h\\+b needs as many weights as inputs .* got 2 weights and 1 inputs"):
+        Value.weighted_sum([Value(1.0), Value(2.0)], [Value(3.0)], Value(0.0))
+    with pytest.raises(ValueError, match="got 0 weights and 0 inputs"):
+        Value.weighted_sum([], [], Value(0.0))
+    with pytest.raises(ValueError, match="an odd number of them\\), got 2"):
+        Value(1.0).apply("w·h+b", 2.0)  # w and h, but no b
+    with pytest.raises(TypeError, match="the operand of 'w·h\\+b' needs a real number"):
+        Value.weighted_sum([Value(1.0)], ["2"], Value(0.0))
 
 
 def test_numpy_scalars_become_floats():

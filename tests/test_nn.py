@@ -224,7 +224,7 @@ def test_sizes_below_one_are_refused_naming_the_size_and_who_was_given_it(make, 
         make()
 
 
-def test_a_neuron_returns_h_and_its_products_read_w_times_h():
+def test_a_neuron_returns_h_and_its_z_reads_w_times_h_plus_b():
     n = Neuron(2, activation="relu", seed=0)
     n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
     x = [Value(2.0, label="x[0]"), Value(3.0, label="x[1]")]
@@ -232,10 +232,9 @@ def test_a_neuron_returns_h_and_its_products_read_w_times_h():
     assert z.data == 0.5 * 2.0 - 1.0 * 3.0 + 0.25  # -1.75: relu switches it off
     assert h.data == 0.0 and h.label == "h1[0]"
     assert n(x).data == 0.0 and n(x).label == "h1[0]"
-    # z = W[0,0] x[0] + W[0,1] x[1] + b: one sum node of the products w_i * h_i and b
-    assert [[c.label for c in p.children] for p in z.children[:2]] == [["W1[0,0]", "x[0]"],
-                                                                        ["W1[0,1]", "x[1]"]]
-    assert z.children[2] is n.b
+    # z = W[0,0] x[0] + W[0,1] x[1] + b: one node, its operands the weights, the inputs, b
+    assert z.op == "w·h+b" and z.label == "z1[0]"
+    assert z.children == (*n.w, *x, n.b)
 
 
 def test_a_neuron_given_the_wrong_number_of_inputs_names_itself():

@@ -24,6 +24,7 @@ DOMAIN = {
     "/": lambda a, b: (a, b * b + 1.0),  # a denominator that is never 0
     "**": lambda a, b: (a * a + 0.5, b * 0.5),  # a positive base for a Value exponent
     "relu": lambda a: (a + 0.1234,),  # away from the kink at 0, where differences disagree
+    "w·h+b": lambda a, b: (a, b, b),  # w = a, h = b, bias b: z = a·b + b (b used twice)
 }
 UNARY = sorted(name for name in BUILT_IN if OPERATIONS[name].arity == 1) + ["square"]
 BINARY = sorted(name for name in BUILT_IN if OPERATIONS[name].arity != 1)  # "+" of any arity: two here

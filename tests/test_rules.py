@@ -16,12 +16,14 @@ from micrograd_bp.rules import BUILT_IN, FLOAT_MATH, OPERATIONS, local_derivativ
 from micrograd_bp.stepper import backward_steps
 
 # A point inside each operation's domain (operands as numbers).
-POINTS = {"log": (0.7,), "**": (1.3, 0.7), "/": (1.5, -0.8), "+": (0.3, -1.1, 2.0)}
+POINTS = {"log": (0.7,), "**": (1.3, 0.7), "/": (1.5, -0.8), "+": (0.3, -1.1, 2.0),
+          "w·h+b": (0.6, -0.4, 1.3, 0.2, -0.5)}  # w1, w2, h1, h2, b
 
 # How the engine writes each built-in operation (operators and methods).
 ENGINE = {
     "+": lambda *xs: Value.sum(xs), "-": lambda a, b: a - b, "neg": lambda a: -a,
     "*": lambda a, b: a * b, "/": lambda a, b: a / b, "**": lambda a, b: a ** b,
+    "w·h+b": lambda w1, w2, h1, h2, b: Value.weighted_sum([w1, w2], [h1, h2], b),
 }
 
 
@@ -72,6 +74,12 @@ def test_the_tanh_rule_reads_as_the_chain_rule_table_says():
     h = Value(0.3).tanh()
     assert local_derivatives(h) == (1 - math.tanh(0.3) ** 2,)
     assert OPERATIONS["tanh"].local_texts("h", ["z"]) == ["(1 - h.data²)"]
+
+
+def test_the_neuron_rule_swaps_weights_and_inputs_in_its_texts():
+    names = ["W1[0,0]", "W1[0,1]", "x[0]", "x[1]", "b1[0]"]
+    assert OPERATIONS["w·h+b"].local_texts("z1[0]", names) == [
+        "x[0].data", "x[1].data", "W1[0,0].data", "W1[0,1].data", "1"]
 
 
 def register_softplus():

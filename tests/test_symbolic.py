@@ -107,8 +107,11 @@ def test_a_wrong_division_rule_breaks_softmax_cross_entropy(monkeypatch):
     assert not derive_softmax_cross_entropy(K=2).holds
 
 
-def test_a_wrong_multiplication_rule_breaks_the_weight_gradient(monkeypatch):
-    monkeypatch.setattr(rules.OPERATIONS["*"], "derivative", lambda m, out, a, b: (a, b))
+def test_a_wrong_neuron_rule_breaks_the_weight_gradient(monkeypatch):
+    def unswapped(m, z, *x):  # dz/dw_i = w_i instead of h_i
+        return x[:-1] + (1.0,)
+
+    monkeypatch.setattr(rules.OPERATIONS["w·h+b"], "derivative", unswapped)
     assert not derive_weight_gradient("sigmoid", n_in=1, n_hidden=1, n_out=1).holds
 
 
