@@ -241,13 +241,13 @@ def _weighted_sum(x):
     if len(x) % 2 == 0:
         raise ValueError(f"w·h+b takes the operands w1..wn, h1..hn, b (an odd number of them), got {len(x)}")
     n = len(x) // 2
-    return sum([wi * hi for wi, hi in zip(x[:n], x[n:2 * n])]) + x[-1]
+    return sum([wi * hi for wi, hi in zip(x[:n], x[n:-1])]) + x[-1]
 
 
 def _weighted_sum_texts(z, operands):
     """The step texts of w·h+b: dz/dwi is hi's value, dz/dhi is wi's, dz/db = 1."""
     n = len(operands) // 2
-    w, h = operands[:n], operands[n:2 * n]
+    w, h = operands[:n], operands[n:-1]
     return [f"{hi}.data" for hi in h] + [f"{wi}.data" for wi in w] + ["1"]
 
 
@@ -261,7 +261,7 @@ def weighted_sum(m, z, *x):
     sums these over the neurons that read it, which is Step 3's (W^T delta)_i.
     """
     n = len(x) // 2
-    return x[n:2 * n] + x[:n] + (1.0,)  # (h1..hn, w1..wn, 1): the w's and h's swapped
+    return x[n:-1] + x[:n] + (1.0,)  # (h1..hn, w1..wn, 1): the w's and h's swapped
 
 
 @operation("-", forward=lambda m, a, b: a - b, text=("1", "-1"))

@@ -253,7 +253,7 @@ def _summand_text(v, name, numbers):
 def _forward_formula(node, name, numbers):
     if node.op == "w·h+b":  # a neuron's z, written out: W1[0,0]·x[0] + W1[0,1]·x[1] + b1[0]
         n = len(node.children) // 2
-        w, h, b = node.children[:n], node.children[n:2 * n], node.children[-1]
+        w, h, b = node.children[:n], node.children[n:-1], node.children[-1]
         products = [f"{_operand_text(wi, name, numbers)}·{_operand_text(hi, name, numbers)}"
                     for wi, hi in zip(w, h)]
         return " + ".join(products + [_operand_text(b, name, numbers)])
