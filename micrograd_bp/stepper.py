@@ -66,8 +66,12 @@ def delta_name(value):
 
 
 def _formula(op, operands):
-    """``tanh(n)``, ``softplus(x)`` or ``a + b + c``: how a node is made from its
-    operands (strings)."""
+    """``tanh(n)``, ``softplus(x)``, ``a + b + c`` or a neuron's
+    ``W1[0,0]·x[0] + W1[0,1]·x[1] + b1[0]``: how a node is made from its operands (strings)."""
+    if op == "w·h+b":  # operands w1..wn, h1..hn, b: written out as the document's z = W h + b
+        n = len(operands) // 2
+        products = [f"{operands[i]}·{operands[n + i]}" for i in range(n)]  # w_i·h_i
+        return " + ".join(products + [operands[-1]])
     if op.isidentifier():  # a function
         return f"{op}({', '.join(operands)})"
     return f" {op} ".join(operands)  # an operator
@@ -251,12 +255,6 @@ def _summand_text(v, name, numbers):
 
 
 def _forward_formula(node, name, numbers):
-    if node.op == "w·h+b":  # a neuron's z, written out: W1[0,0]·x[0] + W1[0,1]·x[1] + b1[0]
-        n = len(node.children) // 2
-        w, h, b = node.children[:n], node.children[n:-1], node.children[-1]
-        products = [f"{_operand_text(wi, name, numbers)}·{_operand_text(hi, name, numbers)}"
-                    for wi, hi in zip(w, h)]
-        return " + ".join(products + [_operand_text(b, name, numbers)])
     if node.op == "+":
         return " + ".join(_summand_text(c, name, numbers) for c in node.children)
     brackets = not node.op.isidentifier()  # relu(-2.1), but 0.5·(-2.1)

@@ -140,6 +140,9 @@ def test_the_mlp_steps_name_the_deltas_of_the_document():
             step = by_node[z]
             assert step.grad_name == f"δ{l}[{j}]"
             assert step.headline().startswith(f"δ{l}[{j}] = dL/dz{l}[{j}] = ")
+            h_names = [f"x[{i}]" for i in range(2)] if l == 1 else [f"h1[{i}]" for i in range(3)]
+            products = [f"W{l}[{j},{i}]·{hi}" for i, hi in enumerate(h_names)]
+            assert step.headline().endswith(f"where z{l}[{j}] = {' + '.join(products)} + b{l}[{j}]")
             # dL/db = delta: the bias line reads b.grad += 1 × δ
             b = mlp.layers[l - 1].neurons[j].b
             line = step.lines()[step.node.children.index(b)]
