@@ -290,7 +290,7 @@ def _groups(order):
     """{Value: ("input",) or (l, j)}: which cluster each node of an MLP graph joins.
 
     Labelled nodes join their neuron (W, b, z, h) or the inputs (x).  An
-    unlabelled node (a product W[j,i] * h_i) joins the neuron of the nodes that use
+    unlabelled node (a product W[j,i] * h_i of a hand-built z) joins the neuron of the nodes that use
     it, when they all belong to one neuron.
     """
     users = {v: [] for v in order}

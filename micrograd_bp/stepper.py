@@ -247,8 +247,8 @@ def _operand_text(v, name, numbers, brackets=True):
 
 
 def _summand_text(v, name, numbers):
-    """A term of a sum: an unlabelled product a·b (a neuron's W1[0,0]·x[0]) is
-    written out, as the document writes z = W h + b, instead of as v<k>."""
+    """A term of a sum: an unlabelled product a·b (w1·x1 of a neuron built by
+    hand from products and a sum) is written out, instead of as v<k>."""
     if not v.label and v.op == "*":
         return "·".join(_operand_text(c, name, numbers) for c in v.children)
     return _operand_text(v, name, numbers)
