@@ -178,8 +178,9 @@ class Value:
 
         Its operands are (w1, ..., wn, h1, ..., hn, b); its local derivatives are
         dz/dwi = hi, dz/dhi = wi and dz/db = 1 (the entry "w·h+b" in rules.py).
-        One node instead of the 2n that ``sum(wi * hi) + b`` builds: an MLP's graph
-        is about 20 times smaller, so it builds, walks and frees that much faster.
+        One node instead of the n + 1 that ``Value.sum([wi * hi ...] + [b])`` builds:
+        a sample through MLP(64, [32, 10]) and cross-entropy makes 100 interior nodes
+        instead of 2,468, so the graph builds, walks and frees that much faster.
         """
         if len(w) != len(h) or not w:
             raise ValueError(f"w·h+b needs as many weights as inputs (at least one), "
