@@ -19,6 +19,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
     ("bench_training.py", "micrograd_bp fit"),
     ("bench_scaling.py", "## Targets (scaling)"),
     ("bench_digits.py", "## Digits"),
+    ("bench_floor.py", "## Floor against the bars"),  # it exits if a floor's gradients differ
 ])
 def test_the_benchmark_runs_and_prints_its_tables(script, heading):
     result = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick"],
