@@ -85,49 +85,33 @@ class Node:
         self.grad = 0.0
         self.a = self.b = None
 
-    # Each operation makes its node with object.__new__ and four slot stores, written
-    # out (no helper call, no __init__, no tuple assignment, which would allocate a
-    # tuple the collector counts): the cheapest construction there is.
     def __add__(self, other):
-        out = _new(Add)
-        out.data = self.data + other.data
-        out.grad = 0.0
-        out.a = self
-        out.b = other
-        return out
+        return _node(Add, self.data + other.data, self, other)
 
     def __mul__(self, other):
-        out = _new(Mul)
-        out.data = self.data * other.data
-        out.grad = 0.0
-        out.a = self
-        out.b = other
-        return out
+        return _node(Mul, self.data * other.data, self, other)
 
     def tanh(self):
-        out = _new(Tanh)
-        out.data = math.tanh(self.data)
-        out.grad = 0.0
-        out.a = self
-        out.b = None
-        return out
+        return _node(Tanh, math.tanh(self.data), self, None)
 
     def relu(self):
-        out = _new(Relu)
         z = self.data
-        out.data = z if z > 0 else 0.0
-        out.grad = 0.0
-        out.a = self
-        out.b = None
-        return out
+        return _node(Relu, z if z > 0 else 0.0, self, None)
 
     def exp(self):
-        out = _new(Exp)
-        out.data = math.exp(self.data)
-        out.grad = 0.0
-        out.a = self
-        out.b = None
-        return out
+        return _node(Exp, math.exp(self.data), self, None)
+
+
+def _node(kind, data, a, b):
+    """A new interior node of class ``kind``, made as the engine's _result makes one:
+    object.__new__ and one store per slot (no __init__ call; no tuple assignment,
+    which would allocate a tuple the collector counts)."""
+    out = _new(kind)
+    out.data = data
+    out.grad = 0.0
+    out.a = a
+    out.b = b
+    return out
 
 
 class Add(Node):
