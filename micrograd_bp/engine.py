@@ -31,7 +31,7 @@ def _as_float(data, what="Value"):
         )
     data = float(data)
     if data != data:  # NaN is the only float not equal to itself
-        raise ValueError(f"{what} got nan (not a number); a computation before it went wrong")
+        raise ValueError(f"{what} got nan (not a number), and a Value holds a real number")
     return data
 
 
