@@ -236,6 +236,23 @@ def test_any_number_of_operands_without_text_get_one_default_text_each(registry)
     assert step.lines()[2].startswith("c.grad += dy/dc × y.grad = 1.0 × 1.0 = 1.0")
 
 
+def test_a_text_can_be_a_function_of_the_operands_names(registry):
+    def texts(out, operands):  # d(x0·x1·...)/dxi: the product of the others
+        return ["·".join(f"{o}.data" for o in operands if o != name) for name in operands]
+
+    @operation("product", forward=lambda m, *xs: math.prod(xs), text=texts)
+    def product(m, out, *xs):
+        return tuple(math.prod(xs[:i] + xs[i + 1:]) for i in range(len(xs)))
+
+    a, b, c = Value(2.0, label="a"), Value(3.0, label="b"), Value(5.0, label="c")
+    y = a.apply("product", b, c)
+    y.label = "y"
+    assert [line.split(" ×")[0] for line in next(iter(backward_steps(y))).lines()] == [
+        "a.grad += b.data·c.data", "b.grad += a.data·c.data", "c.grad += a.data·b.data"]
+    # stepping did backward()'s work: each operand got the product of the other two
+    assert (a.grad, b.grad, c.grad) == (15.0, 10.0, 6.0)
+
+
 def test_a_builtin_forward_without_a_signature_is_trusted(registry):
     with pytest.raises(ValueError):
         inspect.signature(max)  # a builtin whose parameters Python cannot show
