@@ -182,6 +182,9 @@ class Value:
         a sample through MLP(64, [32, 10]) and cross-entropy makes 100 interior nodes
         instead of 2,468, so the graph builds, walks and frees that much faster.
         """
+        if not (hasattr(w, "__len__") and hasattr(h, "__len__")):
+            raise TypeError(f"w·h+b takes the weights and the inputs as lists, "
+                            f"got {type(w).__name__} and {type(h).__name__}")
         if len(w) != len(h) or not w:
             raise ValueError(f"w·h+b needs as many weights as inputs (at least one), "
                              f"got {len(w)} weights and {len(h)} inputs")

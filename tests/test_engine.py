@@ -362,6 +362,10 @@ def test_weighted_sum_refuses_weights_and_inputs_that_do_not_pair_up():
         Value.weighted_sum([], [], Value(0.0))
     with pytest.raises(ValueError, match="an odd number of them\\), got 2"):
         Value(1.0).apply("w·h+b", 2.0)  # w and h, but no b
+    with pytest.raises(TypeError, match="w·h\\+b takes the weights and the inputs as lists, got generator and list"):
+        Value.weighted_sum((Value(1.0) for _ in range(2)), [1.0, 2.0], Value(0.0))
+    with pytest.raises(TypeError, match="got list and list_iterator"):
+        Value.weighted_sum([Value(1.0)], iter([2.0]), Value(0.0))
     with pytest.raises(TypeError, match="the operand of 'w·h\\+b' needs a real number"):
         Value.weighted_sum([Value(1.0)], ["2"], Value(0.0))
 
