@@ -236,18 +236,24 @@ def add(m, out, *x):
     return (1.0, 1.0) if len(x) == 2 else (1.0,) * len(x)  # a constant tuple for a + b: no allocation
 
 
+def weighted_sum_operands(operands):
+    """(w, h, b) from the operands (w1, ..., wn, h1, ..., hn, b) of a w·h+b node:
+    the one place that knows their order."""
+    n = len(operands) // 2
+    return operands[:n], operands[n:-1], operands[-1]
+
+
 def _weighted_sum(x):
     """w1 h1 + ... + wn hn + b for the operands x = (w1, ..., wn, h1, ..., hn, b)."""
     if len(x) % 2 == 0:
         raise ValueError(f"w·h+b takes the operands w1..wn, h1..hn, b (an odd number of them), got {len(x)}")
-    n = len(x) // 2
-    return sum([wi * hi for wi, hi in zip(x[:n], x[n:-1])]) + x[-1]
+    w, h, b = weighted_sum_operands(x)
+    return sum([wi * hi for wi, hi in zip(w, h)]) + b
 
 
 def _weighted_sum_texts(z, operands):
     """The step texts of w·h+b: dz/dwi is hi's value, dz/dhi is wi's, dz/db = 1."""
-    n = len(operands) // 2
-    w, h = operands[:n], operands[n:-1]
+    w, h, _ = weighted_sum_operands(operands)
     return [f"{hi}.data" for hi in h] + [f"{wi}.data" for wi in w] + ["1"]
 
 
@@ -260,8 +266,8 @@ def weighted_sum(m, z, *x):
     dL/dW = delta h^T and dL/db = delta, and hands each hi the term wi delta; hi
     sums these over the neurons that read it, which is Step 3's (W^T delta)_i.
     """
-    n = len(x) // 2
-    return x[n:-1] + x[:n] + (1.0,)  # (h1..hn, w1..wn, 1): the w's and h's swapped
+    w, h, _ = weighted_sum_operands(x)
+    return h + w + (1.0,)  # dz/dw = h, dz/dh = w, dz/db = 1
 
 
 @operation("-", forward=lambda m, a, b: a - b, text=("1", "-1"))

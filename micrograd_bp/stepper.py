@@ -35,7 +35,7 @@ same way, one node at a time in topological order, with its arithmetic::
 
 from .graph import topological_order
 from .labels import delta_of
-from .rules import OPERATIONS, local_derivatives
+from .rules import OPERATIONS, local_derivatives, weighted_sum_operands
 
 
 def _number(x):
@@ -68,10 +68,9 @@ def delta_name(value):
 def _formula(op, operands):
     """``tanh(n)``, ``softplus(x)``, ``a + b + c`` or a neuron's
     ``W1[0,0]·x[0] + W1[0,1]·x[1] + b1[0]``: how a node is made from its operands (strings)."""
-    if op == "w·h+b":  # operands w1..wn, h1..hn, b: written out as the document's z = W h + b
-        n = len(operands) // 2
-        products = [f"{operands[i]}·{operands[n + i]}" for i in range(n)]  # w_i·h_i
-        return " + ".join(products + [operands[-1]])
+    if op == "w·h+b":  # written out as the document's z = W h + b
+        w, h, b = weighted_sum_operands(operands)
+        return " + ".join([f"{wi}·{hi}" for wi, hi in zip(w, h)] + [b])
     if op.isidentifier():  # a function
         return f"{op}({', '.join(operands)})"
     return f" {op} ".join(operands)  # an operator
