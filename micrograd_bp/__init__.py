@@ -24,7 +24,7 @@ from .graph import topological_order
 from .nn import MLP, Layer, Module, Neuron
 from .optim import SGD, Adam
 from .rules import operation
-from .stepper import backward_steps
+from .steps import backward_steps
 from .symbolic import derive_all
 from .train import accuracy, fit, predict
 

@@ -33,7 +33,7 @@ Paths are drawn on the graph with one colour per path by :meth:`Paths.draw`.
 
 from .graph import topological_order
 from .rules import local_derivatives
-from .stepper import _number, names
+from .steps import names, number
 
 MAX_PATHS = 2000  # beyond this, listing the paths is slow and unreadable
 
@@ -85,9 +85,9 @@ class Paths(list):
         routes = [" → ".join(self._name[v] for v in p.nodes) for p in self]
         width = max((len(r) for r in routes), default=0)
         for k, (route, p) in enumerate(zip(routes, self), start=1):
-            factors = " × ".join(_number(d) for d in p.locals) or "1 (the root itself)"
-            lines.append(f"  {k}  {route:<{width}}   {factors} = {_number(p.product)}")
-        lines.append(f"     sum = {_number(self.total)}")
+            factors = " × ".join(number(d) for d in p.locals) or "1 (the root itself)"
+            lines.append(f"  {k}  {route:<{width}}   {factors} = {number(p.product)}")
+        lines.append(f"     sum = {number(self.total)}")
         return "\n".join(lines)
 
     def __str__(self):
@@ -116,7 +116,7 @@ class Paths(list):
         draw_options.setdefault("show_ids", True)
         draw_options.setdefault("caption", f"{len(self)} paths from {self._name[self.root]} "
                                            f"to {self._name[self.node]}, one colour each; "
-                                           f"sum of products = {_number(self.total)}")
+                                           f"sum of products = {number(self.total)}")
         return draw_graph(self.root, highlight={self.node: "black"}, highlight_edges=edges,
                           **draw_options)
 

@@ -1,22 +1,26 @@
-"""The kernel-free stepper: frames played by a few lines of JavaScript in the page.
+"""The kernel-free HTML player: frames played by a few lines of JavaScript in the page.
 
-:func:`stepper` returns a :class:`Stepper`.  In a notebook it displays as one HTML
+:func:`html_player` returns an :class:`HtmlPlayer` (``stepper`` and ``Stepper``
+are their old names).  In a notebook it displays as one HTML
 element holding every frame's drawing (SVG) and text, with previous / play /
 next, a slider, the arrow keys and zoom buttons.  It needs no kernel and no
 network, so it steps wherever a notebook's HTML output runs its JavaScript:
 JupyterLab and VS Code (with or without a kernel), nbviewer, the web book.
 Where JavaScript is stripped (a code-hosting site's notebook preview) the element
 shows an animated GIF of the same frames instead (``fallback="gif"``, needs
-pillow).  ``stepper(..., widget=True)`` gives the ipywidgets stepper instead, which
-needs a live kernel (:func:`micrograd_bp.widgets.stepper_widget`).
+pillow).  ``html_player(..., widget=True)`` gives the ipywidgets step widget
+instead, which needs a live kernel (:func:`micrograd_bp.widgets.step_widget`).
 
 :func:`html_page` wraps the same element in a page of its own (``graph --steps
 FILE.html``); several steppers on one page do not clash: each has its own ids and
 its script only touches its own element.
 
-The drawing keeps one size from frame to frame (the largest frame's), opens at
-its natural size (or narrower to fit the page, never below ``MIN_ZOOM``), and
-scrolls; the zoom buttons scale it.
+The drawing keeps one size from frame to frame (the largest frame's).  It opens
+as large as the page's width allows, but never so small that its labels fall
+below ``MIN_LABEL_PX`` CSS pixels: then it scrolls, and every frame scrolls to
+keep the node of its step (:func:`micrograd_bp.frames.focus_box`) in view.  The
+zoom buttons scale it; "whole" shows the whole graph at once.  Previous and next
+are disabled at the ends.
 """
 
 import base64
@@ -25,7 +29,9 @@ import itertools
 import os
 import re
 
-MIN_ZOOM = 0.6  # the opening zoom never shrinks a large graph below this: it scrolls
+from .frames import as_frames, focus_box
+
+MIN_LABEL_PX = 10  # the opening zoom keeps 90 % of the labels at least this large
 _COUNTER = itertools.count()
 
 _STYLE = """<style>
@@ -53,8 +59,8 @@ _ELEMENT = """<div class="mgbp-stepper" id="{uid}" tabindex="0" data-keys="{keys
 <span class="counter" aria-live="polite">frame 1 of {count}</span>
 <span class="zoom">&#8195;zoom
 <button class="zoom-out" data-action="zoom-out" title="smaller">&#8722;</button>
-<button class="fit" data-action="fit" title="fit the width">fit</button>
-<button class="natural" data-action="natural" title="natural size">1:1</button>
+<button class="fit" data-action="fit" title="the whole graph">whole</button>
+<button class="natural" data-action="natural" title="labels readable">readable</button>
 <button class="zoom-in" data-action="zoom-in" title="larger">+</button></span>
 </div>
 {frames}
@@ -73,6 +79,7 @@ _SCRIPT = """(function () {
   var frames = root.querySelectorAll(".frame");
   var slider = q(".slider"), counter = q(".counter"), playButton = q(".play");
   var width = %(width)s, height = %(height)s;  // the largest frame, in pt
+  var readable = %(readable)s;  // the zoom at which the labels reach %(min_label_px)s px
   var timer = null, current = 0, zoom = 1;
   q(".fallback").remove();
   q(".player").hidden = false;
@@ -89,9 +96,34 @@ _SCRIPT = """(function () {
       }
     });
   }
-  function fitZoom() {
-    var available = viewport(current).clientWidth || root.clientWidth;
-    return available > 0 ? available / (width * 4 / 3) : 1;  // 1pt = 4/3 px
+  function fitZoom() {  // the whole graph: its width and its height in the box
+    var box = viewport(current), px = 4 / 3;  // 1pt = 4/3 px
+    var across = (box.clientWidth || root.clientWidth) / (width * px);
+    var tall = parseFloat(getComputedStyle(box).maxHeight);
+    var down = tall > 0 ? (tall - 4) / (height * px) : across;
+    return Math.max(0.05, Math.min(across, down));
+  }
+  function openingZoom() {  // as wide as the page allows, the labels never below readable
+    var across = (viewport(current).clientWidth || root.clientWidth) / (width * 4 / 3);
+    return Math.max(readable, Math.min(1, across));
+  }
+  function follow() {  // scroll the least that brings the step's node into view
+    var frame = frames[current], box = frame.dataset.focus, svg = frame.querySelector("svg");
+    if (!box || !svg) { return; }
+    var b = box.split(" ").map(parseFloat), view = svg.viewBox.baseVal;
+    var r = svg.getBoundingClientRect(), port = viewport(current), p = port.getBoundingClientRect();
+    var sx = r.width / (view.width || r.width), sy = r.height / (view.height || r.height);
+    var left = r.left - p.left + port.scrollLeft + (b[0] - view.x) * sx;
+    var top = r.top - p.top + port.scrollTop + (b[1] - view.y) * sy;
+    var w = b[2] * sx, h = b[3] * sy, margin = 12;
+    var x = port.scrollLeft, y = port.scrollTop, cw = port.clientWidth, ch = port.clientHeight;
+    if (left - margin < x || left + w + margin > x + cw) {
+      x = w + 2 * margin > cw ? left - margin : (left < x ? left - margin : left + w + margin - cw);
+    }
+    if (top - margin < y || top + h + margin > y + ch) {
+      y = h + 2 * margin > ch ? top - margin : (top < y ? top - margin : top + h + margin - ch);
+    }
+    port.scrollLeft = x; port.scrollTop = y;
   }
   function show(k) {
     var old = viewport(current);
@@ -101,6 +133,9 @@ _SCRIPT = """(function () {
     if (now !== old) { now.scrollTop = old.scrollTop; now.scrollLeft = old.scrollLeft; }
     slider.value = current;
     counter.textContent = "frame " + (current + 1) + " of " + frames.length;
+    q(".previous").disabled = current === 0;
+    q(".next").disabled = current === frames.length - 1;
+    follow();
   }
   function stop() {
     clearInterval(timer); timer = null; playButton.innerHTML = "&#9654; play";
@@ -117,10 +152,10 @@ _SCRIPT = """(function () {
     previous: function () { stop(); show(current - 1); },
     next: function () { stop(); show(current + 1); },
     play: play,
-    "zoom-in": function () { setZoom(zoom * 1.25); },
-    "zoom-out": function () { setZoom(zoom / 1.25); },
+    "zoom-in": function () { setZoom(zoom * 1.25); follow(); },
+    "zoom-out": function () { setZoom(zoom / 1.25); follow(); },
     fit: function () { setZoom(fitZoom()); },
-    natural: function () { setZoom(1); }
+    natural: function () { setZoom(openingZoom()); follow(); }
   };
   root.querySelectorAll("[data-action]").forEach(function (b) {
     b.addEventListener("click", function () { actions[b.dataset.action](); });
@@ -137,8 +172,8 @@ _SCRIPT = """(function () {
       if (!root.contains(e.target)) { onKey(e); }
     });
   }
+  setZoom(openingZoom());
   show(0);
-  setZoom(Math.max(%(min_zoom)s, Math.min(1, fitZoom())));
 })();"""
 
 _PAGE = """<!DOCTYPE html>
@@ -166,20 +201,36 @@ def _svg_size(svg):
     return (float(found.group(1)), float(found.group(2))) if found else (400.0, 300.0)
 
 
+_FONT = re.compile(r'font-size="([\d.]+)"')
+
+
+def readable_zoom(svgs, min_px=MIN_LABEL_PX):
+    """The zoom at which 90 % of the labels in ``svgs`` render at ``min_px`` CSS px
+    or more (a label of ``s`` pt is ``s`` × 4/3 px at zoom 1)."""
+    sizes = sorted(float(size) for svg in svgs for size in _FONT.findall(svg))
+    if not sizes:
+        return 1.0
+    tenth = sizes[len(sizes) // 10]  # 90 % of the labels are at least this large
+    return min_px / (tenth * 4 / 3)
+
+
 def _frames_html(frames):
-    """One <div class="frame"> per frame: its drawing in a scrolling viewport, its text."""
+    """One <div class="frame"> per frame: its drawing in a scrolling viewport, its
+    text, and where the node of its step is (``data-focus``, in SVG units)."""
     # Graphviz gives every frame the same ids (graph0, node1, ...): dropped, as
     # nothing refers to them and ids must be unique on a page.
     svgs = [_SVG_ID.sub("", f.svg()) for f in frames]
     sizes = [_svg_size(svg) for svg in svgs]
     parts = []
     for frame, svg, (w, h) in zip(frames, svgs, sizes):
-        parts.append(f'<div class="frame" data-width="{w}" data-height="{h}">\n'
+        box = focus_box(svg)
+        focus = f' data-focus="{" ".join(f"{x:.1f}" for x in box)}"' if box else ""
+        parts.append(f'<div class="frame" data-width="{w}" data-height="{h}"{focus}>\n'
                      f'<div class="viewport"><div class="drawing">{svg}</div></div>\n'
                      f"<pre>{html.escape(frame.text)}</pre>\n</div>")
     width = max(w for w, _ in sizes)
     height = max(h for _, h in sizes)
-    return "\n".join(parts), width, height
+    return "\n".join(parts), width, height, readable_zoom(svgs)
 
 
 def _fallback_html(frames, fallback, title, interval):
@@ -205,8 +256,8 @@ def _pieces(frames, fallback, title, interval):
     """The parts of the element that do not change from one display to the next."""
     if not frames:
         raise ValueError("stepper: there are no frames to show")
-    body, width, height = _frames_html(frames)
-    return body, width, height, _fallback_html(frames, fallback, title, interval)
+    body, width, height, readable = _frames_html(frames)
+    return body, width, height, readable, _fallback_html(frames, fallback, title, interval)
 
 
 def element_html(frames, *, title="Backpropagation, step by step", interval=1500,
@@ -219,10 +270,11 @@ def element_html(frames, *, title="Backpropagation, step by step", interval=1500
     (for a page holding one stepper).  Ids are new for every element made, so one
     stepper displayed twice does not clash with itself.
     """
-    body, width, height, fallback_html = pieces or _pieces(frames, fallback, title, interval)
+    body, width, height, readable, fallback_html = (
+        pieces or _pieces(frames, fallback, title, interval))
     uid = f"mgbp-stepper-{os.getpid():x}-{next(_COUNTER)}"
     script = _SCRIPT % dict(uid=uid, width=width, height=height, interval=int(interval),
-                            min_zoom=MIN_ZOOM)
+                            readable=f"{readable:.4f}", min_label_px=MIN_LABEL_PX)
     return _ELEMENT.format(
         uid=uid, prefix="" if page else uid + "-", keys="page" if page else "element",
         title=html.escape(title), style=_STYLE.format(height=max_height),
@@ -238,10 +290,8 @@ def html_page(frames_or_root, *, title="Backpropagation, step by step", interval
     ``play``, ``next``), a slider (``slider``), the arrow keys, zoom.  No external
     files: it works from file:// and offline.
     """
-    from .widgets import _as_frames
-
     draw_options.setdefault("caption", False)  # the page prints each step's text below
-    frames = _as_frames(frames_or_root, draw_options)
+    frames = as_frames(frames_or_root, draw_options)
     element = element_html(frames, title=title, interval=interval, fallback=fallback,
                            page=True)
     return _PAGE.format(title=html.escape(title), element=element)
@@ -255,10 +305,10 @@ def save_html(frames_or_root, path, **options):
     return checks.write_file(path, html_page(frames_or_root, **options), "save_html")
 
 
-class Stepper:
+class HtmlPlayer:
     """Frames to step through; displays in a notebook as the kernel-free player.
 
-    ``frames`` is the list of :class:`micrograd_bp.widgets.Frame`; ``html()`` the
+    ``frames`` is the list of :class:`micrograd_bp.frames.Frame`; ``html()`` the
     element (computed once); ``save(path)`` writes it as a page of its own.
     """
 
@@ -286,27 +336,30 @@ class Stepper:
         return len(self.frames)
 
     def __repr__(self):
-        return f"<Stepper: {len(self.frames)} frames; displays as an HTML player in a notebook>"
+        return f"<HtmlPlayer: {len(self.frames)} frames; displays as an HTML player in a notebook>"
 
 
-def stepper(frames_or_root, *, forward=False, title="Backpropagation, step by step",
+def html_player(frames_or_root, *, forward=False, title="Backpropagation, step by step",
             interval=1500, fallback="gif", widget=False, **draw_options):
     """Step through backpropagation in a notebook, with or without a kernel.
 
     Give it a Value (its backward pass is run, see
-    :func:`micrograd_bp.widgets.backward_frames`; ``forward=True`` plays the forward
+    :func:`micrograd_bp.frames.backward_frames`; ``forward=True`` plays the forward
     pass first) or a list of frames (from ``backward_frames``, ``forward_frames``,
-    ``layer_frames``).  Returns a :class:`Stepper`, shown as the kernel-free HTML
-    player, or with ``widget=True`` the ipywidgets stepper (needs a live kernel).
+    ``layer_frames``).  Returns an :class:`HtmlPlayer`, shown as the kernel-free HTML
+    player, or with ``widget=True`` the ipywidgets step widget (needs a live kernel).
     """
-    from .widgets import _as_frames, stepper_widget
+    from .widgets import step_widget
 
     if not isinstance(frames_or_root, (list, tuple)):
         draw_options.setdefault("caption", False)  # the text is shown under the drawing
         draw_options["forward"] = forward
     elif forward:
         raise TypeError("stepper: forward=True applies to a Value, not to frames already made")
-    frames = _as_frames(frames_or_root, draw_options)
+    frames = as_frames(frames_or_root, draw_options)
     if widget:
-        return stepper_widget(frames, interval=interval)
-    return Stepper(frames, title=title, interval=interval, fallback=fallback)
+        return step_widget(frames, interval=interval)
+    return HtmlPlayer(frames, title=title, interval=interval, fallback=fallback)
+
+
+stepper, Stepper = html_player, HtmlPlayer  # their old names (notebooks use stepper)

@@ -8,7 +8,7 @@ import pytest
 from micrograd_bp import MLP, Value, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.losses import mse
-from micrograd_bp.stepper import _number, backward_steps, delta_name, explain_backward, explain_forward, forward_steps
+from micrograd_bp.steps import backward_steps, delta_name, number, explain_backward, explain_forward, forward_steps
 
 # Every test here walks a graph; a walk that never ends (a broken mark in
 # graph.py, say) fails after a minute instead of hanging the run.
@@ -251,12 +251,12 @@ def test_forward_steps_replay_step_1_in_topological_order():
     W = mlp.layers[0].neurons[0].w
     # the numbers in the text are the operands', and they give the node's data
     def bracketed(x):
-        return f"({_number(x)})" if x < 0 else _number(x)
+        return f"({number(x)})" if x < 0 else number(x)
 
     assert z.numbers == f"{bracketed(W[0].data)}·1.0 + {bracketed(W[1].data)}·(-2.0) + 0.0"
     assert z.data == W[0].data * 1.0 + W[1].data * -2.0 + 0.0
     h = by_name["h1[0]"]
-    assert str(h) == f"h1[0] = relu(z1[0]) = relu({_number(z.data)}) = {_number(max(z.data, 0.0))}"
+    assert str(h) == f"h1[0] = relu(z1[0]) = relu({number(z.data)}) = {number(max(z.data, 0.0))}"
 
 
 def test_forward_steps_change_nothing():

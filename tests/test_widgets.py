@@ -10,7 +10,8 @@ import pytest
 from micrograd_bp import MLP, Value, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.draw import dot_installed
-from micrograd_bp.widgets import Frame, backward_frames, html_page, save_gif, save_html, stepper_widget
+from micrograd_bp.player import html_page, save_html
+from micrograd_bp.widgets import Frame, backward_frames, save_gif, stepper_widget
 
 pytest.importorskip("graphviz")
 needs_dot = pytest.mark.skipif(not dot_installed(), reason="Graphviz's dot program is not installed")
@@ -33,7 +34,7 @@ def test_one_frame_per_step_after_the_forward_frame():
     expected = 2.0 * (1 - math.tanh(0.8813735870195432) ** 2)
     assert w1.grad == pytest.approx(expected)
     assert f"grad {expected:.4f}" in frames[-1].graph.source
-    assert f"grad {0:.4f}" in frames[1].graph.source.split("<B>w1</B>")[1].split("\n")[0]
+    assert "grad ?" in frames[1].graph.source.split("<B>w1</B>")[1].split("\n")[0]  # not yet
 
 
 def test_the_current_node_is_red_and_its_children_orange():
@@ -202,14 +203,23 @@ def test_layer_frames_fill_in_one_delta_per_frame_in_the_neuron_view():
     trace = mlp.trace([1.0, -2.0])
     L = mse(trace.h[2], [1.0, 0.0])
     frames = layer_frames(L, weights=["W1[1,1]"])
-    assert len(frames) == 1 + 2 + 3 + 1  # start; δ2[0..1]; δ1[0..2]; dL/dW1[1,1]
+    # start; δ2[0..1]; per δ1[j]: the engine's += along its 2 edges, then δ1[j]; dL/dW1[1,1]
+    assert len(frames) == 1 + 2 + 3 * (2 + 1) + 1
     assert frames[0].graph.source.count("<TD>?</TD>") == 5  # every δ unknown
-    frame = frames[4]  # start, δ2[0], δ2[1], δ1[0], δ1[1]
+
+    def green(frame):
+        edges = re.findall(r"(\w+) -> (\w+) \[([^\]]*)\]", frame.graph.source)
+        return sorted(f"{a}->{b}" for a, b, attributes in edges if "#00a000" in attributes)
+
+    engine = frames[6:8]  # start, δ2[0], δ2[1], 2 + δ1[0], then the edges into δ1[1]
+    assert all(f.text.startswith("Step 3, backpropagate, the engine's +=: h1[1].grad += W2[")
+               for f in engine)
+    assert sorted(g for f in engine for g in green(f)) == ["n1_1->n2_0", "n1_1->n2_1"]
+    assert all(f.graph.source.count("<TD>?</TD>") == 2 for f in engine)  # δ1[1] not yet
+    frame = frames[8]
     assert frame.text.startswith("Step 3, backpropagate: δ1[1] = (W2[0,1]·δ2[0] + W2[1,1]·δ2[1])")
     assert frame.graph.source.count("<TD>?</TD>") == 1  # only δ1[2] is left
-    edges = re.findall(r"(\w+) -> (\w+) \[([^\]]*)\]", frame.graph.source)
-    green = sorted(f"{a}->{b}" for a, b, attributes in edges if "#00a000" in attributes)
-    assert green == ["n1_1->n2_0", "n1_1->n2_1"]
+    assert green(frame) == ["n1_1->n2_0", "n1_1->n2_1"]
     last = frames[-1]
     assert last.text.startswith("Step 4, gradient: dL/dW1[1,1] = δ1[1] · x[1]")
     L.backward()

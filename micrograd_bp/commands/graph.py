@@ -310,7 +310,8 @@ def run(args):
 def write_steps(args):
     """--steps: the backward pass of a fresh copy of the graph, one frame per step."""
     from micrograd_bp.draw import DotNotFoundError
-    from micrograd_bp.widgets import save_gif, save_html
+    from micrograd_bp.player import save_html
+    from micrograd_bp.widgets import save_gif
 
     options = dict(rankdir=args.rankdir, color_by_grad=args.color_by_grad, view=args.view)
     if args.max_nodes:
