@@ -57,9 +57,10 @@ class Frame:
         return f"<Frame {self.text.splitlines()[0]!r}>"
 
 
-def focus_box(svg):
+def focus_box(svg, colours=(CURRENT,)):
     """Where the node of this step (outlined in ``CURRENT``) is in a frame's SVG:
-    (x, y, width, height) in the units of the SVG's viewBox, or None.
+    (x, y, width, height) in the units of the SVG's viewBox, or None.  With
+    ``colours=(CURRENT, READS)``: the box around it and the nodes it reads.
 
     The players scroll (HTML) or pan (widget) to this box, so that the current
     node stays in view however large the graph.
@@ -72,7 +73,7 @@ def focus_box(svg):
     xs, ys = [], []
     for node in top.iter(f"{_SVG}g"):
         if node.get("class") != "node" or not any(
-                e.get("stroke") == CURRENT for e in node.iter()):
+                e.get("stroke") in colours for e in node.iter()):
             continue
         for x, y in _corners(node):
             xs.append(scale * (x + shift[0]))

@@ -19,7 +19,7 @@ The drawing keeps one size from frame to frame (the largest frame's).  It opens
 as large as the page's width allows, but never so small that its labels fall
 below ``MIN_LABEL_PX`` CSS pixels: then it scrolls, and every frame scrolls to
 keep the node of its step (:func:`micrograd_bp.frames.focus_box`) in view.  The
-zoom buttons scale it; "whole" shows the whole graph at once.  Previous and next
+zoom buttons scale it; "whole" shows the whole graph at once, "1:1" its natural size.  Previous and next
 are disabled at the ends.
 """
 
@@ -29,7 +29,7 @@ import itertools
 import os
 import re
 
-from .frames import as_frames, focus_box
+from .frames import CURRENT, READS, as_frames, focus_box
 
 MIN_LABEL_PX = 10  # the opening zoom keeps 90 % of the labels at least this large
 _COUNTER = itertools.count()
@@ -60,7 +60,7 @@ _ELEMENT = """<div class="mgbp-stepper" id="{uid}" tabindex="0" data-keys="{keys
 <span class="zoom">&#8195;zoom
 <button class="zoom-out" data-action="zoom-out" title="smaller">&#8722;</button>
 <button class="fit" data-action="fit" title="the whole graph">whole</button>
-<button class="natural" data-action="natural" title="labels readable">readable</button>
+<button class="natural" data-action="natural" title="natural size">1:1</button>
 <button class="zoom-in" data-action="zoom-in" title="larger">+</button></span>
 </div>
 {frames}
@@ -107,16 +107,21 @@ _SCRIPT = """(function () {
     var across = (viewport(current).clientWidth || root.clientWidth) / (width * 4 / 3);
     return Math.max(readable, Math.min(1, across));
   }
-  function follow() {  // scroll the least that brings the step's node into view
-    var frame = frames[current], box = frame.dataset.focus, svg = frame.querySelector("svg");
-    if (!box || !svg) { return; }
-    var b = box.split(" ").map(parseFloat), view = svg.viewBox.baseVal;
-    var r = svg.getBoundingClientRect(), port = viewport(current), p = port.getBoundingClientRect();
+  function follow() {  // scroll the least that brings the step's node into view,
+    var frame = frames[current], svg = frame.querySelector("svg");  // and what it reads
+    if (!frame.dataset.focus || !svg) { return; }
+    var view = svg.viewBox.baseVal, port = viewport(current), margin = 12;
+    var r = svg.getBoundingClientRect(), p = port.getBoundingClientRect();
     var sx = r.width / (view.width || r.width), sy = r.height / (view.height || r.height);
+    var cw = port.clientWidth, ch = port.clientHeight;
+    var b = frame.dataset.reads.split(" ").map(parseFloat);
+    if (b[2] * sx + 2 * margin > cw || b[3] * sy + 2 * margin > ch) {
+      b = frame.dataset.focus.split(" ").map(parseFloat);
+    }
     var left = r.left - p.left + port.scrollLeft + (b[0] - view.x) * sx;
     var top = r.top - p.top + port.scrollTop + (b[1] - view.y) * sy;
-    var w = b[2] * sx, h = b[3] * sy, margin = 12;
-    var x = port.scrollLeft, y = port.scrollTop, cw = port.clientWidth, ch = port.clientHeight;
+    var w = b[2] * sx, h = b[3] * sy;
+    var x = port.scrollLeft, y = port.scrollTop;
     if (left - margin < x || left + w + margin > x + cw) {
       x = w + 2 * margin > cw ? left - margin : (left < x ? left - margin : left + w + margin - cw);
     }
@@ -154,8 +159,8 @@ _SCRIPT = """(function () {
     play: play,
     "zoom-in": function () { setZoom(zoom * 1.25); follow(); },
     "zoom-out": function () { setZoom(zoom / 1.25); follow(); },
-    fit: function () { setZoom(fitZoom()); },
-    natural: function () { setZoom(openingZoom()); follow(); }
+    fit: function () { setZoom(fitZoom()); follow(); },
+    natural: function () { setZoom(1); follow(); }
   };
   root.querySelectorAll("[data-action]").forEach(function (b) {
     b.addEventListener("click", function () { actions[b.dataset.action](); });
@@ -223,8 +228,10 @@ def _frames_html(frames):
     sizes = [_svg_size(svg) for svg in svgs]
     parts = []
     for frame, svg, (w, h) in zip(frames, svgs, sizes):
-        box = focus_box(svg)
-        focus = f' data-focus="{" ".join(f"{x:.1f}" for x in box)}"' if box else ""
+        focus = "".join(f' data-{key}="{" ".join(f"{x:.1f}" for x in box)}"'
+                        for key, box in (("focus", focus_box(svg)),
+                                         ("reads", focus_box(svg, (CURRENT, READS))))
+                        if box)
         parts.append(f'<div class="frame" data-width="{w}" data-height="{h}"{focus}>\n'
                      f'<div class="viewport"><div class="drawing">{svg}</div></div>\n'
                      f"<pre>{html.escape(frame.text)}</pre>\n</div>")

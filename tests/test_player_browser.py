@@ -1,0 +1,100 @@
+"""The HTML player in Chromium, in a book's column (700 px) and a notebook's cell (900 px).
+
+At every frame: 90 % of the drawing's labels render at 10 CSS px or more, the node
+of the step (the node outlined in red, found in the page, not from the player's own
+record of it) is inside the visible part of the drawing, and previous / next are
+disabled exactly at the ends.  "whole" shows the whole drawing at once.
+Playwright drives Debian's chromium (never a downloaded browser).
+"""
+
+import shutil
+
+import pytest
+
+from micrograd_bp import MLP, losses
+from micrograd_bp.commands.graph import neuron_example
+from micrograd_bp.draw import dot_installed
+from micrograd_bp.frames import backward_frames, layer_frames
+from micrograd_bp.player import element_html
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright")
+CHROMIUM = shutil.which("chromium")
+
+if not dot_installed():
+    pytest.skip("drawing frames needs Graphviz's dot", allow_module_level=True)
+
+COLUMNS = {"book": 700, "notebook": 900}
+
+# Per frame: label sizes in px, the red node's box and the viewport's box, the buttons.
+MEASURE = """root => {
+  const frame = root.querySelector('.frame.current'), svg = frame.querySelector('svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map(
+      t => parseFloat(t.getAttribute('font-size')) * scale);
+  const red = [...svg.querySelectorAll('g.node')].filter(g => g.querySelector('[stroke="red"]'));
+  const box = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  return {sizes: sizes, red: red.map(g => box(g.getBoundingClientRect())),
+          port: box(frame.querySelector('.viewport').getBoundingClientRect()),
+          drawing: box(svg.getBoundingClientRect()),
+          previous: root.querySelector('.previous').disabled,
+          next: root.querySelector('.next').disabled};
+}"""
+
+
+def neuron_frames():
+    """Notebook 2's stepper: micrograd's neuron, forward then backward."""
+    return backward_frames(neuron_example(), forward=True, caption=False)
+
+
+def mlp_frames():
+    """Notebook 3's stepper: Steps 2-4 on a 3-4-3 network with cross-entropy."""
+    mlp = MLP(3, [4, 3], seed=0)
+    loss = losses.cross_entropy(mlp([1.0, -2.0, 0.5]), 1)
+    return layer_frames(loss, weights=["W1[0,2]", "W2[2,0]"], caption=False)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def inside(inner, outer, slack=1.0):
+    return (inner["left"] >= outer["left"] - slack and inner["right"] <= outer["right"] + slack
+            and inner["top"] >= outer["top"] - slack and inner["bottom"] <= outer["bottom"] + slack)
+
+
+@pytest.mark.parametrize("column", sorted(COLUMNS))
+@pytest.mark.parametrize("make", [neuron_frames, mlp_frames])
+def test_every_frame_reads_and_shows_its_node(browser, tmp_path, column, make):
+    frames = make()
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.set_content(f'<div style="width: {COLUMNS[column]}px; margin: 0 auto">'
+                         f'{element_html(frames, fallback=None)}</div>')
+        root = page.locator(".mgbp-stepper")
+        for k in range(len(frames)):
+            seen = root.evaluate(MEASURE)
+            where = f"{make.__name__}, {column} column, frame {k + 1} of {len(frames)}"
+            sizes = sorted(seen["sizes"])
+            assert sizes[len(sizes) // 10] >= 10 - 1e-6, f"{where}: labels of {sizes[:5]} px"
+            assert seen["port"]["right"] - seen["port"]["left"] <= COLUMNS[column] + 1, where
+            assert seen["previous"] == (k == 0) and seen["next"] == (k == len(frames) - 1), where
+            if k > 0:  # frame 0 has no step
+                assert seen["red"], f"{where}: no node of this step"
+                for box in seen["red"]:
+                    assert inside(box, seen["port"]), f"{where}: the node {box} is out of view {seen['port']}"
+            if k in (0, len(frames) // 2):
+                page.screenshot(path=str(tmp_path / f"{make.__name__}-{column}-{k}.png"))
+            if k < len(frames) - 1:
+                root.locator(".next").click()
+        root.get_by_role("button", name="whole").click()
+        seen = root.evaluate(MEASURE)
+        assert inside(seen["drawing"], seen["port"], slack=3), "'whole' shows the whole drawing"
+    finally:
+        page.close()
