@@ -19,6 +19,8 @@ drawn as "?", so that a computed 0 is told apart from "not yet".
 Making backward frames runs the backward pass, as ``root.backward()`` would.
 """
 
+import re
+
 from .draw import STEP_EDGE_COLOUR, draw_graph
 from .graph import topological_order
 from .labels import parse_label
@@ -33,8 +35,10 @@ START_TEXT = "Forward pass: the inputs and parameters are known; every other nod
 CURRENT = "red"     # the node of this step (the players keep it in view)
 READS = "orange"    # the nodes it reads (and, going backward, writes the grads of)
 NOT_YET = None      # a grad this pass has not computed yet: drawn as "?"
+MIN_LABEL_PX = 10   # the players open where 90 % of the labels are at least this large
 
 _SVG = "{http://www.w3.org/2000/svg}"
+_FONT = re.compile(r'font-size="([\d.]+)"')
 
 
 class Frame:
@@ -83,10 +87,18 @@ def focus_box(svg, colours=(CURRENT,)):
     return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
 
 
+def readable_zoom(svgs, min_px=MIN_LABEL_PX):
+    """The zoom at which 90 % of the labels in ``svgs`` render at ``min_px`` CSS px
+    or more (a label of ``s`` pt is ``s`` × 4/3 px at zoom 1)."""
+    sizes = sorted(float(size) for svg in svgs for size in _FONT.findall(svg))
+    if not sizes:
+        return 1.0
+    tenth = sizes[len(sizes) // 10]  # 90 % of the labels are at least this large
+    return min_px / (tenth * 4 / 3)
+
+
 def _transform(text):
     """(scale, (tx, ty)) from Graphviz's ``scale(s s) rotate(0) translate(tx ty)``."""
-    import re
-
     scale = re.search(r"scale\(([-\d.]+)", text)
     shift = re.search(r"translate\(([-\d.]+)[ ,]+([-\d.]+)", text)
     return (float(scale.group(1)) if scale else 1.0,

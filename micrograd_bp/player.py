@@ -17,7 +17,7 @@ its script only touches its own element.
 
 The drawing keeps one size from frame to frame (the largest frame's).  It opens
 as large as the page's width allows, but never so small that its labels fall
-below ``MIN_LABEL_PX`` CSS pixels: then it scrolls, and every frame scrolls to
+below ``frames.MIN_LABEL_PX`` CSS pixels: then it scrolls, and every frame scrolls to
 keep the node of its step (:func:`micrograd_bp.frames.focus_box`) in view.  The
 zoom buttons scale it; "whole" shows the whole graph at once, "1:1" its natural size.  Previous and next
 are disabled at the ends.
@@ -29,9 +29,8 @@ import itertools
 import os
 import re
 
-from .frames import CURRENT, READS, as_frames, focus_box
+from .frames import CURRENT, MIN_LABEL_PX, READS, as_frames, focus_box, readable_zoom
 
-MIN_LABEL_PX = 10  # the opening zoom keeps 90 % of the labels at least this large
 _COUNTER = itertools.count()
 
 _STYLE = """<style>
@@ -204,19 +203,6 @@ def _svg_size(svg):
     """(width, height) in pt from Graphviz's <svg width="..pt" height="..pt">."""
     found = _SIZE.search(svg)
     return (float(found.group(1)), float(found.group(2))) if found else (400.0, 300.0)
-
-
-_FONT = re.compile(r'font-size="([\d.]+)"')
-
-
-def readable_zoom(svgs, min_px=MIN_LABEL_PX):
-    """The zoom at which 90 % of the labels in ``svgs`` render at ``min_px`` CSS px
-    or more (a label of ``s`` pt is ``s`` × 4/3 px at zoom 1)."""
-    sizes = sorted(float(size) for svg in svgs for size in _FONT.findall(svg))
-    if not sizes:
-        return 1.0
-    tenth = sizes[len(sizes) // 10]  # 90 % of the labels are at least this large
-    return min_px / (tenth * 4 / 3)
 
 
 def _frames_html(frames):

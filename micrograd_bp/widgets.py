@@ -13,7 +13,15 @@ import html
 import io
 
 from . import checks
-from .frames import Frame, as_frames, backward_frames, forward_frames, layer_frames  # noqa: F401
+import re
+
+from .frames import (CURRENT, READS, Frame, as_frames, backward_frames, focus_box,  # noqa: F401
+                     forward_frames, layer_frames, readable_zoom)
+
+CELL_PX = 860     # the width a notebook's output cell gives the picture (about 900 px)
+WINDOW_PX = 520   # the height of the picture's window onto a large graph
+_VIEWBOX = re.compile(r'viewBox="([-\d. ]+)"')
+_SIZE = re.compile(r'(<svg[^>]*?)width="[\d.]+pt"(\s+)height="[\d.]+pt"', re.S)
 
 def gif_bytes(frames, *, duration=1500):
     """The frames as an animated GIF (bytes), ``duration`` ms each.
@@ -60,27 +68,77 @@ def step_widget(frames_or_root, *, interval=1000, **draw_options):
     frames = as_frames(frames_or_root, draw_options)
     svgs = {}  # rendered when first shown: a large graph has many frames
     last = len(frames) - 1
+    window = _Window()
     slider = widgets.IntSlider(value=0, min=0, max=last, description="step")
     play = widgets.Play(value=0, min=0, max=last, interval=interval)
     widgets.jslink((play, "value"), (slider, "value"))
     previous = widgets.Button(description="◀ previous")
     following = widgets.Button(description="next ▶")
+    whole = widgets.ToggleButton(description="whole graph", value=False)
     picture = widgets.HTML()
     text = widgets.HTML()
 
     def show(k):
         if k not in svgs:
             svgs[k] = frames[k].svg()
-        picture.value = svgs[k]
+            window.zoom = window.zoom or readable_zoom([svgs[k]])
+        picture.value = _whole(svgs[k]) if whole.value else window.around(svgs[k])
         text.value = f"<pre>{html.escape(frames[k].text)}</pre>"
+        previous.disabled, following.disabled = k == 0, k == last
 
     slider.observe(lambda change: show(change["new"]), names="value")
+    whole.observe(lambda change: show(slider.value), names="value")
     previous.on_click(lambda _: setattr(slider, "value", max(0, slider.value - 1)))
     following.on_click(lambda _: setattr(slider, "value", min(last, slider.value + 1)))
     show(0)
-    box = widgets.VBox([widgets.HBox([previous, play, following, slider]), picture, text])
+    box = widgets.VBox([widgets.HBox([previous, play, following, slider, whole]), picture, text])
     box.frames, box.slider = frames, slider  # for code (and tests) that drive it
     return box
 
 
 stepper_widget = step_widget  # its old name
+
+
+class _Window:
+    """A window onto a large drawing, at a zoom where its labels read, that moves
+    the least it must to keep the node of each step (and what it reads) in view."""
+
+    def __init__(self):
+        self.zoom, self.x, self.y = None, None, None
+
+    def around(self, svg):
+        """``svg`` showing only the window, as an <svg> CELL_PX wide at most."""
+        x0, y0, width, height = (float(v) for v in _VIEWBOX.search(svg).group(1).split())
+        zoom = max(self.zoom, min(1.0, CELL_PX * 3 / 4 / width))  # 1 pt = 4/3 px
+        w, h = min(width, CELL_PX * 3 / 4 / zoom), min(height, WINDOW_PX * 3 / 4 / zoom)
+        box = focus_box(svg, (CURRENT, READS))
+        if box is not None and (box[2] > w or box[3] > h):
+            box = focus_box(svg)
+        box = box or (x0, y0, 0.0, 0.0)
+        self.x = _slide(self.x, box[0], box[2], w, x0, x0 + width)
+        self.y = _slide(self.y, box[1], box[3], h, y0, y0 + height)
+        return _sized(svg, f"{self.x:.2f} {self.y:.2f} {w:.2f} {h:.2f}", w * zoom, h * zoom)
+
+
+def _slide(start, low, size, window, first, end, margin=9.0):
+    """Where a window of ``window`` units along [first, end] starts: where it was
+    (``start``), moved the least that shows [low, low + size] with a margin."""
+    start = first if start is None else start
+    if low - margin < start:
+        start = low - margin
+    elif low + size + margin > start + window:
+        start = low + size + margin - window
+    return max(first, min(start, end - window))
+
+
+def _sized(svg, viewbox, width_pt, height_pt):
+    """The <svg> with a new viewBox and size; never wider than its cell."""
+    svg = _VIEWBOX.sub(f'viewBox="{viewbox}"', svg, count=1)
+    svg = _SIZE.sub(lambda m: f'{m.group(1)}width="{width_pt:.2f}pt"{m.group(2)}'
+                              f'height="{height_pt:.2f}pt"', svg, count=1)
+    return svg.replace("<svg", '<svg style="max-width: 100%; height: auto"', 1)
+
+
+def _whole(svg):
+    """The whole drawing, as wide as the cell."""
+    return svg.replace("<svg", '<svg style="max-width: 100%; height: auto"', 1)

@@ -98,3 +98,31 @@ def test_every_frame_reads_and_shows_its_node(browser, tmp_path, column, make):
         assert inside(seen["drawing"], seen["port"], slack=3), "'whole' shows the whole drawing"
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("make", [neuron_frames, mlp_frames])
+def test_the_widget_pans_to_the_node_of_every_step(browser, make):
+    pytest.importorskip("ipywidgets")
+    from micrograd_bp.widgets import step_widget
+
+    frames = make()
+    widget = step_widget(frames)
+    previous, _, following = widget.children[0].children[:3]
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        for k in range(len(frames)):
+            widget.slider.value = k
+            where = f"{make.__name__}, the widget, frame {k + 1} of {len(frames)}"
+            assert previous.disabled == (k == 0) and following.disabled == (k == len(frames) - 1), where
+            page.set_content(f'<div class="frame current" style="width: {COLUMNS["notebook"]}px">'
+                             f'<div class="viewport">{widget.children[1].value}</div></div>'
+                             '<button class="previous"></button><button class="next"></button>')
+            seen = page.locator("body").evaluate(MEASURE)
+            sizes = sorted(seen["sizes"])
+            assert sizes[len(sizes) // 10] >= 10 - 1e-6, f"{where}: labels of {sizes[:5]} px"
+            assert seen["drawing"]["right"] - seen["drawing"]["left"] <= COLUMNS["notebook"] + 1, where
+            for box in seen["red"]:
+                assert inside(box, seen["drawing"]), f"{where}: the node {box} is out of {seen['drawing']}"
+            assert seen["red"] or k == 0, f"{where}: no node of this step"
+    finally:
+        page.close()
