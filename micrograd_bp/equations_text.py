@@ -156,8 +156,14 @@ def report_text(report):
                       legend, "", numbers(report)])
 
 
+# The report's table in a column of about 700 px: the verdict sits in the first
+# column beside the step; each wide matrix scrolls inside its own cell.
+_WIDE = '<div style="overflow-x: auto; max-width: 100%">{}</div>'
+
+
 def report_html(report):
-    """The report for Jupyter: each equation, then its numbers, the engine's beside."""
+    """The report for Jupyter: each equation, then its numbers, the engine's below
+    them; the verdict first, beside the step, so that it is seen in a narrow column."""
     def mark(c):
         small = f"<br><small>max |diff| {c.max_diff:.1e}</small>"
         if c.agrees(report.tol):
@@ -168,21 +174,23 @@ def report_html(report):
     for c in report.checks:
         rows.append(
             "<tr>"
-            f'<td style="text-align:left">Step {c.step}<br><small>{STEP_NAMES[c.step]}</small>'
-            f"<br>l = {c.l}</td>"
-            f'<td style="text-align:left">$${c.latex}$$ $${c.substituted}$$</td>'
-            f'<td style="text-align:left">$${tex(c.engine)}$$'
-            f"<small>{html.escape(c.engine_source)}</small></td>"
-            f'<td style="text-align:left">{mark(c)}</td>'
-            "</tr>")
+            f'<td style="text-align:left; vertical-align:top">Step {c.step}<br>'
+            f"<small>{STEP_NAMES[c.step]}</small><br>l = {c.l}<br>{mark(c)}</td>"
+            '<td style="text-align:left">'
+            + _WIDE.format(f"$${c.latex}$$")
+            + "<small>with the numbers:</small>" + _WIDE.format(f"$${c.substituted}$$")
+            + f"<small>the engine's ({html.escape(c.engine_source)}):</small>"
+            + _WIDE.format(f"$${tex(c.engine)}$$") + "</td></tr>")
     colour = "#080" if report.ok else "#c00"
     return (
-        '<div class="micrograd-bp-backprop">'
+        '<div class="micrograd-bp-backprop" style="max-width: 100%">'
         f"<p><b>{TITLE}</b><br>"
         f"{html.escape(report.describe())}<br>"
         r"$\odot$ is the elementwise product"
         + (r"; each column is one sample $i$" if report.B > 1 else "") + "</p>"
-        "<table><tr><th>step</th><th>the document's equation, then with the numbers</th>"
-        "<th>the engine's numbers</th><th></th></tr>"
+        '<table style="table-layout: fixed; width: 100%">'
+        '<colgroup><col style="width: 9em"><col></colgroup>'
+        "<tr><th>step, result</th><th>the document's equation, with the numbers, "
+        "and the engine's</th></tr>"
         + "".join(rows) + "</table>"
         f'<p style="color:{colour}"><b>{html.escape(report.verdict())}</b></p></div>')

@@ -43,3 +43,16 @@ def test_the_minibatch_gradient_is_written_as_a_mean():
     assert text(c) == "dL/db^(2) = 1/B sum_i delta_i^(2)"
     assert substituted(c) == (r"\frac{1}{2} \left( \begin{pmatrix} 1 \end{pmatrix} + "
                               r"\begin{pmatrix} 3 \end{pmatrix} \right) = \begin{pmatrix} 2 \end{pmatrix}")
+
+
+def test_the_report_table_keeps_its_verdict_in_the_first_column_of_a_narrow_page():
+    from micrograd_bp import MLP, check_backprop
+
+    page = check_backprop(MLP(3, [4, 3], seed=0), [1.0, -2.0, 0.5], 1)._repr_html_()
+    assert 'table-layout: fixed; width: 100%' in page  # the table never outgrows its column
+    rows = page.split("<tr>")[2:]  # after the header
+    assert len(rows) == page.count("&#10004; agree") > 0
+    for row in rows:
+        first, rest = row.split("</td>", 1)
+        assert "agree" in first and "agree" not in rest  # the verdict beside the step
+        assert rest.count('<div style="overflow-x: auto; max-width: 100%">$$') == 3  # wide maths scroll
