@@ -31,7 +31,7 @@ from .draw import find_mlp_nodes
 from .graph import topological_order
 from .labels import parse_label
 from .rules import local_derivatives
-from .steps import backward_steps, number
+from .steps import backward_steps, number, wrapped
 
 STEP_TITLES = {2: "Step 2, output layer", 3: "Step 3, backpropagate", 4: "Step 4, gradient"}
 
@@ -79,7 +79,8 @@ class LayerStep:
 
     def __str__(self):
         engine = self.engine_text()
-        return f"{STEP_TITLES[self.step]}: {self.text}" + (f"\n  {engine}" if engine else "")
+        return (wrapped(f"{STEP_TITLES[self.step]}: {self.text}")
+                + (f"\n{wrapped('  ' + engine, '      ')}" if engine else ""))
 
     def __repr__(self):
         return f"<LayerStep {self.index}: step {self.step}, {self.text.split(' = ')[0]}>"

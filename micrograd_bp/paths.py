@@ -33,7 +33,7 @@ Paths are drawn on the graph with one colour per path by :meth:`Paths.draw`.
 
 from .graph import topological_order
 from .rules import local_derivatives
-from .steps import names, number
+from .steps import names, number, wrapped
 
 MAX_PATHS = 2000  # beyond this, listing the paths is slow and unreadable
 
@@ -86,7 +86,8 @@ class Paths(list):
         width = max((len(r) for r in routes), default=0)
         for k, (route, p) in enumerate(zip(routes, self), start=1):
             factors = " × ".join(number(d) for d in p.locals) or "1 (the root itself)"
-            lines.append(f"  {k}  {route:<{width}}   {factors} = {number(p.product)}")
+            lines.append(wrapped(f"  {k}  {route:<{width}}   {factors} = {number(p.product)}",
+                                 " " * 5))
         lines.append(f"     sum = {number(self.total)}")
         return "\n".join(lines)
 

@@ -36,11 +36,13 @@ same way, one node at a time in topological order, with its arithmetic::
     n = x1·w1 = 2.0·(-3.0) = -6.0
 """
 
+import textwrap
+
 from .graph import topological_order
 from .labels import delta_of
 from .rules import OPERATIONS, local_derivatives, weighted_sum_operands
 
-__all__ = ["number", "names", "delta_name", "Term", "Step", "backward_steps", "explain_backward",
+__all__ = ["number", "wrapped", "TEXT_WIDTH", "names", "delta_name", "Term", "Step", "backward_steps", "explain_backward",
            "ForwardStep", "forward_steps", "explain_forward"]
 
 
@@ -50,6 +52,16 @@ def number(x):
     if text.lstrip("-").isdigit():
         text += ".0"
     return text
+
+
+TEXT_WIDTH = 78  # characters: a printed line fits a book's ~700 px column
+
+
+def wrapped(line, indent="    "):
+    """``line`` broken at its spaces into lines of at most ``TEXT_WIDTH`` characters,
+    the following ones indented: long equations stay readable in a narrow column."""
+    return textwrap.fill(line, TEXT_WIDTH, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def names(order):
