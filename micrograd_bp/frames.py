@@ -29,7 +29,10 @@ from .steps import backward_steps, forward_steps
 
 FORWARD_TEXT = ("Forward pass done: every node holds its data. "
                 "Backward starts at the root with dL/dL = 1.")
-START_TEXT = "Forward pass: the inputs and parameters are known; every other node is '?'."
+BACKWARD_MARKS = ("In each step: red, the node passing its grad on; orange, its operands, "
+                  "whose grads it adds to (+=); '?', a grad not computed yet in this pass.")
+START_TEXT = ("Forward pass: the inputs and parameters are known; every other node is '?'.\n"
+              "In each step: red, the node computed; orange, the operands it reads.")
 
 
 CURRENT = "red"     # the node of this step (the players keep it in view)
@@ -149,6 +152,7 @@ def backward_frames(root, *, caption=True, forward=False, **draw_options):
         first = draw_graph(root, show_grad=False,
                            caption=_caption(FORWARD_TEXT) if caption else "", **draw_options)
         frames = [Frame(first, FORWARD_TEXT)]
+    frames[-1].text += "\n" + BACKWARD_MARKS
     shown = {v: NOT_YET for v in topological_order(root)}  # "?" until this pass computes it
     for step in backward_steps(root):
         shown[step.node] = step.grad  # final: every node that uses it has done its step

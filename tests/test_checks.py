@@ -128,13 +128,13 @@ def test_write_file_writes_the_whole_content_or_says_why_not(tmp_path):
 
 def test_the_library_checks_a_file_before_rendering_frames(tmp_path, monkeypatch):
     pytest.importorskip("graphviz")
-    from micrograd_bp import widgets
+    from micrograd_bp import player, widgets
 
     def no_frames(*args, **kwargs):
         raise AssertionError("frames were rendered before the path was checked")
 
-    monkeypatch.setattr(widgets, "_as_frames", no_frames)
-    monkeypatch.setattr(widgets, "html_page", no_frames)
-    for save, name in ((widgets.save_html, "x.html"), (widgets.save_gif, "x.gif")):
+    monkeypatch.setattr(widgets, "as_frames", no_frames)
+    monkeypatch.setattr(player, "html_page", no_frames)
+    for save, name in ((player.save_html, "x.html"), (widgets.save_gif, "x.gif")):
         with pytest.raises(FileNotFoundError, match=f"^{save.__name__}: cannot write .*{name}"):
             save(Value(1.0), tmp_path / "nodir" / name)
