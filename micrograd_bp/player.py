@@ -29,7 +29,9 @@ import itertools
 import os
 import re
 
+from . import checks
 from .frames import CURRENT, MIN_LABEL_PX, READS, as_frames, focus_box, readable_zoom
+from .widgets import gif_bytes, step_widget
 
 _COUNTER = itertools.count()
 
@@ -235,8 +237,6 @@ def _fallback_html(frames, fallback, title, interval):
     if fallback != "gif":
         raise ValueError(f"stepper: fallback must be 'gif' or None, got {fallback!r}")
     try:
-        from .widgets import gif_bytes
-
         data = base64.b64encode(gif_bytes(frames, duration=interval)).decode("ascii")
     except ImportError:
         return note.format(what=" (and pillow, which draws the animated picture, is not "
@@ -292,8 +292,6 @@ def html_page(frames_or_root, *, title="Backpropagation, step by step", interval
 
 def save_html(frames_or_root, path, **options):
     """Write :func:`html_page` to ``path`` (UTF-8); returns ``path``."""
-    from . import checks
-
     checks.output_file(path, "save_html")  # before the frames are rendered
     return checks.write_file(path, html_page(frames_or_root, **options), "save_html")
 
@@ -342,8 +340,6 @@ def html_player(frames_or_root, *, forward=False, title="Backpropagation, step b
     ``layer_frames``).  Returns an :class:`HtmlPlayer`, shown as the kernel-free HTML
     player, or with ``widget=True`` the ipywidgets step widget (needs a live kernel).
     """
-    from .widgets import step_widget
-
     if not isinstance(frames_or_root, (list, tuple)):
         draw_options.setdefault("caption", False)  # the text is shown under the drawing
         draw_options["forward"] = forward
