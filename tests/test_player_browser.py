@@ -126,3 +126,16 @@ def test_the_widget_pans_to_the_node_of_every_step(browser, make):
             assert seen["red"] or k == 0, f"{where}: no node of this step"
     finally:
         page.close()
+
+
+def test_on_a_phone_the_player_scrolls_inside_itself_not_the_page(browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.set_content('<meta name="viewport" content="width=device-width, initial-scale=1">'
+                         f'<body style="margin: 8px">{element_html(mlp_frames(), fallback=None)}</body>')
+        for _ in range(3):
+            page.locator(".mgbp-stepper .next").click()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"the page is {width} px wide on a 390 px screen"
+    finally:
+        page.close()
