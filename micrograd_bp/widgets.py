@@ -83,7 +83,7 @@ def step_widget(frames_or_root, *, interval=1000, **draw_options):
             svgs[k] = frames[k].svg()
             window.zoom = window.zoom or readable_zoom([svgs[k]])
         picture.value = _whole(svgs[k]) if whole.value else window.around(svgs[k])
-        text.value = f"<pre>{html.escape(frames[k].text)}</pre>"
+        text.value = f'<pre style="white-space: pre-wrap">{html.escape(frames[k].text)}</pre>'
         previous.disabled, following.disabled = k == 0, k == last
 
     slider.observe(lambda change: show(change["new"]), names="value")
