@@ -9,7 +9,7 @@ numbered from 1 (h^(0) = x is the input)::
     h1[0]     the activation h^(1)_0 = sigma(z^(1)_0)
     x[0]      the input x_0 (also written h0[0], as h^(0)_0)
 
-nn.py writes these labels with the functions below; draw.py, stepper.py and
+nn.py writes these labels with the functions below; draw.py, steps.py and
 symbolic.py read them with :func:`parse_label`, so a layer number of any length
 (``W12[3,10]``) means the same thing everywhere::
 

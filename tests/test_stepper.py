@@ -299,3 +299,22 @@ def test_a_leaf_root_fills_leaf_grads_with_one():
     grads = {}
     assert list(backward_steps(a, leaf_grads=grads)) == []
     assert grads == {a: 1.0}
+
+
+def test_the_old_module_name_gives_the_same_steps():
+    from micrograd_bp import stepper, steps
+
+    assert {"backward_steps", "forward_steps", "explain_backward", "explain_forward", "number",
+            "names", "delta_name", "Step", "Term", "ForwardStep"} <= set(steps.__all__)
+    for name in steps.__all__:
+        assert getattr(stepper, name) is getattr(steps, name)
+
+
+def test_wrapped_lines_break_only_at_spaces():
+    from micrograd_bp.steps import TEXT_WIDTH, wrapped
+
+    long_word = "W" * (TEXT_WIDTH + 20)
+    assert wrapped(f"a {long_word}").splitlines() == ["a", "    " + long_word]  # never cut
+    line = "x" * 70 + " left-right-side"
+    assert wrapped(line).splitlines() == ["x" * 70, "    left-right-side"]  # not at a hyphen
+    assert all(len(s) <= TEXT_WIDTH for s in wrapped("ab " * 100).splitlines())

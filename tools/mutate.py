@@ -54,7 +54,8 @@ TARGETS = {
     "nn.py": ["tests/test_nn.py", "tests/test_errors.py", "tests/test_stepper.py", "tests/test_backprop.py",
               "tests/test_torch_bridge.py"],
     "losses.py": ["tests/test_losses.py", "tests/test_backprop.py"],
-    "stepper.py": ["tests/test_stepper.py", "tests/test_doctests.py::test_docstring_examples[micrograd_bp.stepper]"],
+    "steps.py": ["tests/test_stepper.py", "tests/test_doctests.py::test_docstring_examples[micrograd_bp.steps]",
+                 "tests/test_layersteps.py"],
 }
 
 # --- the mutations -------------------------------------------------------------------
