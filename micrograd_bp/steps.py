@@ -26,7 +26,7 @@ document's delta^(l)_j = dL/dz^(l)_j, and the steps name it so.
 The steps tell the grads *this* pass fills in: every node starts from 0, also a
 leaf that still holds the grad of an earlier ``backward()`` (it gets this pass's
 grad added to that, as ``backward()`` does, but the texts and the pictures of
-:mod:`micrograd_bp.widgets` show this pass only).
+:mod:`micrograd_bp.frames` show this pass only).
 
 ``forward_steps(root)`` replays the forward pass (the document's Step 1) the
 same way, one node at a time in topological order, with its arithmetic::
@@ -177,7 +177,7 @@ def backward_steps(root, *, leaf_grads=None):
     leaves the grads half done; running every step leaves exactly backward()'s.
     The steps' texts count a leaf's grad from 0: the grads this pass fills in.
     Give a dict as ``leaf_grads`` to have it hold them, {leaf: grad from this pass},
-    updated as the steps run (the steppers draw their pictures from it).
+    updated as the steps run (each Term holds the same numbers, before and after).
     """
     _check_value(root, "backward_steps")
     return _steps(root, {} if leaf_grads is None else leaf_grads)
