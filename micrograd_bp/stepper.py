@@ -33,6 +33,7 @@ same way, one node at a time in topological order, with its arithmetic::
     n = x1·w1 = 2.0·(-3.0) = -6.0
 """
 
+from . import nodes
 from .graph import topological_order
 from .labels import delta_of
 from .rules import OPERATIONS, local_derivatives, weighted_sum_operands
@@ -162,12 +163,14 @@ def backward_steps(root, *, leaf_grads=None):
     updated as the steps run (the steppers draw their pictures from it).
     """
     _check_value(root, "backward_steps")
+    if not nodes.is_native(root):  # another engine (a learner's): its own _backward, watched
+        from .learner_steps import learner_steps  # here: learner_steps imports this module
+        return learner_steps(root, leaf_grads=leaf_grads)
     return _steps(root, {} if leaf_grads is None else leaf_grads)
 
 
 def _check_value(root, what):
-    if not hasattr(root, "children") or not hasattr(root, "grad"):
-        raise TypeError(f"{what} needs a Value, got {type(root).__name__}")
+    nodes.check_node(root, what)
 
 
 def _steps(root, leaf_grads):
