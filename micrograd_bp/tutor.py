@@ -33,7 +33,8 @@ STAGES = {
 }
 PASSED, FAILED, NOT_YET = "passed", "failed", "not there yet"
 
-DEEP_CHAIN = 300  # nodes in the deep chain: within the lecture's recursive sort's reach
+DEEP_CHAIN = 300  # operations in the deep chain: within the reach of the lecture's
+# recursive topological sort (Python stops at about 1,000 calls deep)
 TOLERANCE = 1e-6
 GRAPHS_PER_STAGE = 40
 
@@ -118,17 +119,21 @@ def not_yet(message):
     return Finding(NOT_YET, message)
 
 
-def check_engine(Value, stage=None, *, MLP=None, seed=0):
-    """Check a learner's ``Value`` class (and ``MLP``, for stage 7) stage by stage.
+def check_engine(Value, stage=None, *, MLP=None, train=None, seed=0):
+    """Check a learner's ``Value`` class stage by stage.
 
-    ``stage``: one stage (1 to 7), a list of stages, or None for all seven.
+    ``stage``: one stage (1 to 7), a list of stages, or None for all seven.  Stage 7
+    also needs ``MLP`` (``MLP(3, [4, 4, 1])`` with ``parameters()``) and, to check the
+    learner's own descent, ``train(mlp, xs, ys)``, which returns the loss of each step.
     Returns a :class:`Report`; nothing is raised for a broken class, whatever it does.
     """
     results = []
     for s in _stages(stage):
         rng = random.Random(seed * 100 + s)
         try:
-            CHECKS[s](Value, rng, MLP)
+            if s > 1:
+                _first_value(Value)
+            CHECKS[s](Value, rng, (MLP, train))
             results.append(StageResult(s, PASSED))
         except Finding as f:
             results.append(StageResult(s, f.status, f.message, f.hint, f.picture))
@@ -279,12 +284,12 @@ def random_program(rng, ops, size, *, twice=False, constants=True):
 
 
 def deep_chain(depth):
-    """n = ((a * 0.5 + b) * 0.5 + b) ...: a chain ``depth`` nodes deep."""
+    """n = ((a * 0.5 + b) * 0.5 + b) ...: a chain ``depth`` operations deep."""
     steps = []
     for k in range(depth // 2):
         steps.append(("*", [2 * k + 1 if k else 0, 0.5]))  # node 2k + 1: the step before
         steps.append(("+", [2 * k + 2, 1]))
-    return Program([0.7, -0.3], steps, f"a chain {depth} nodes deep")
+    return Program([0.7, -0.3], steps, f"a chain {depth} operations deep")
 
 
 def programs(rng, ops, *, twice=False, count=GRAPHS_PER_STAGE, deep=True):
@@ -363,7 +368,7 @@ def backward_of(program, cls, how):
 
 # --- the stages -------------------------------------------------------------------
 
-def stage_1(Value, rng, MLP):
+def stage_1(Value, rng, network):
     """A Value holds data; + and * compute the result and record operands and op."""
     try:
         a, b = Value(2.0), Value(-3.0)
@@ -402,6 +407,15 @@ def stage_1(Value, rng, MLP):
         compare_forward(program, Value)
 
 
+def _first_value(Value):
+    """Value(2.0), or "not there yet" when even that does not work."""
+    try:
+        return Value(2.0)
+    except Exception as error:
+        raise not_yet(f"Value(2.0) raised {type(error).__name__}: {error} "
+                      f"(stage 1 comes first)") from None
+
+
 def _supports(a, b, op):
     try:
         apply(op, [a, b])
@@ -427,7 +441,7 @@ def _check_record(out, op, operands, text):
                       "record the operation's symbol in _op")
 
 
-def stage_2(Value, rng, MLP):
+def stage_2(Value, rng, network):
     """The graph can be drawn: every node has a grad, and draw_graph draws it."""
     from .draw import draw_graph
 
@@ -447,7 +461,7 @@ def stage_2(Value, rng, MLP):
                           picture(program, theirs, []))
 
 
-def stage_3(Value, rng, MLP):
+def stage_3(Value, rng, network):
     """Each operation's _backward adds d out/d operand × out.grad to the operand."""
     out = Value(2.0) + Value(-3.0)
     if not hasattr(out, "_backward") or not hasattr(out, "grad"):
@@ -531,7 +545,7 @@ def _learners_backward(theirs):
     theirs[-1].backward()
 
 
-def stage_4(Value, rng, MLP):
+def stage_4(Value, rng, network):
     """backward(): a topological order, root.grad = 1, each _backward root first."""
     if not hasattr(Value(1.0), "backward"):
         raise not_yet("a Value has no backward() yet")
@@ -600,7 +614,7 @@ def _reachable(program):
     return seen
 
 
-def stage_5(Value, rng, MLP):
+def stage_5(Value, rng, network):
     """A node used twice gets the sum of both contributions (+= in every _backward)."""
     if not hasattr(Value(1.0), "backward"):
         raise not_yet("stage 4's backward() comes first")
@@ -617,7 +631,7 @@ def stage_5(Value, rng, MLP):
 OPERATIONS_6 = ("tanh", "exp", "**", "/", "-", "neg", "relu")
 
 
-def stage_6(Value, rng, MLP):
+def stage_6(Value, rng, network):
     """tanh, exp, ** (by a number), /, - and relu, each forward and backward."""
     present = [op for op in OPERATIONS_6 if _has(Value, op)]
     if not present:
@@ -667,11 +681,12 @@ XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
 YS = [1.0, -1.0, -1.0, 1.0]
 
 
-def stage_7(Value, rng, MLP):
+def stage_7(Value, rng, network):
     """MLP(3, [4, 4, 1]): its parameters, its grads against finite differences of its
-    own forward pass, zero_grad, and gradient descent that makes the loss fall."""
+    own forward pass, zero_grad, and the learner's gradient descent making the loss fall."""
+    MLP, train = network
     if MLP is None:
-        raise not_yet("give your network too: check_engine(Value, stage=7, MLP=MLP)")
+        raise not_yet("give your network too: check_engine(Value, stage=7, MLP=MLP, train=train)")
     state = random.getstate()
     random.seed(rng.random())  # the learner's MLP draws its weights from random
     try:
@@ -706,21 +721,48 @@ def stage_7(Value, rng, MLP):
         mlp.zero_grad()
         if any(float(p.grad) != 0 for p in params):
             raise Finding(FAILED, "after mlp.zero_grad() some grads are not 0",
-                          "missing reset: zero_grad must set every parameter's grad to 0 "
-                          "before the next backward(), or the grads of every step add up")
-    first = loss().data
-    for _ in range(10):
-        for p in params:
-            p.grad = 0.0
-        current = loss()
-        current.backward()
-        for p in params:
-            p.data -= 0.01 * p.grad
-    last = loss().data
-    if not last < first:
-        raise Finding(FAILED, f"10 steps of gradient descent (lr 0.01) took the loss from "
-                              f"{first:.6g} to {last:.6g}", "a step goes against the gradient: "
-                              "p.data minus the learning rate times p.grad")
+                          "missing reset: zero_grad must set every parameter's grad to 0")
+    if train is None:
+        raise not_yet("the network passes; give your training loop too: "
+                      "check_engine(Value, stage=7, MLP=MLP, train=train)")
+    _check_descent(train, mlp, params, loss)
+
+
+def _check_descent(train, mlp, params, loss):
+    """The learner's ``train(mlp, xs, ys)`` makes the loss fall, step after step.
+
+    Run once from grads of 0: the first step must lower the loss (else it climbs).
+    Run again with every grad set beforehand to 50 times the uphill direction: a loop
+    that resets the grads before backward() does not notice; one that does not climbs.
+    """
+    losses = _losses(train, mlp)
+    if losses[1] >= losses[0]:
+        raise Finding(FAILED, f"train's first step took the loss from {losses[0]:.6g} up to "
+                              f"{losses[1]:.6g}", "a step goes downhill, against the gradient "
+                              "(p.data minus the learning rate times p.grad)")
+    for p in params:
+        p.grad = 0.0
+    loss().backward()
+    for p in params:
+        p.grad = -50.0 * p.grad  # stale grads, pointing uphill
+    again = _losses(train, mlp)
+    if again[1] >= again[0]:
+        raise Finding(FAILED, f"with grads left over from before, train's first step took "
+                              f"the loss from {again[0]:.6g} up to {again[1]:.6g}",
+                      "missing reset: set every grad to 0 (zero_grad) before each backward(), "
+                      "or the grads of earlier steps add up")
+    if not losses[-1] < 0.5 * losses[0]:
+        raise Finding(FAILED, f"train(mlp, xs, ys) took the loss from {losses[0]:.6g} only to "
+                              f"{losses[-1]:.6g} in {len(losses)} steps",
+                      "take more steps or a larger learning rate")
+
+
+def _losses(train, mlp):
+    losses = [float(getattr(x, "data", x)) for x in train(mlp, XS, YS)]
+    if len(losses) < 2:
+        raise Finding(FAILED, f"train(mlp, xs, ys) returned {len(losses)} losses",
+                      "return the loss of every step, as a list")
+    return losses
 
 
 def _central_difference(f, p, eps=1e-6):
