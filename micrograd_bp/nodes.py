@@ -36,9 +36,23 @@ def check_node(x, what):
     if is_node(x):
         return
     missing = next(name for name in LECTURE_ATTRIBUTES if not hasattr(x, name))
-    raise TypeError(f"{what} needs a Value (the root of a graph), got {type(x).__name__} "
+    raise TypeError(f"{what} needs a Value, got {type(x).__name__} "
                     f"{_short(x)}, which has no attribute '{missing}' (a node needs "
                     f"{', '.join(LECTURE_ATTRIBUTES)})")
+
+
+def check_native(x, what, role=""):
+    """Raise a one-line TypeError unless ``x`` is micrograd_bp's own node.
+
+    For what reads micrograd_bp's rules of the operations (the paths, the layers' δ),
+    which another engine's graph does not carry.  ``role`` says which argument.
+    """
+    if is_native(x):
+        return
+    if is_node(x):
+        raise TypeError(f"{what} needs a micrograd_bp Value{role}; {type(x).__name__} is "
+                        f"another engine's node (draw_graph and backward_steps take it)")
+    raise TypeError(f"{what} needs a Value{role}, got {type(x).__name__}")
 
 
 def operands(node):
