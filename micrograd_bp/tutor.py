@@ -475,6 +475,14 @@ def stage_3(Value, rng, network):
         compare_grads(tree, theirs, ours, _diagnose)
 
 
+def _backward_written(Value):
+    """"Not there yet" while no operation's _backward changes a grad (stage 3)."""
+    if not hasattr(Value(1.0) + Value(2.0), "_backward"):
+        raise not_yet("stage 3's _backward comes first")
+    if not any(_one_backward(Value, op, 0.0) for op in ("+", "*")):
+        raise not_yet("stage 3's _backward changes no grad yet")
+
+
 def _one_backward(Value, op, start, a_data=2.0, b_data=-3.0, g=1.5):
     """out = a op b; out.grad = g; a.grad = b.grad = start; out._backward(); check.
 
@@ -549,6 +557,7 @@ def stage_4(Value, rng, network):
     """backward(): a topological order, root.grad = 1, each _backward root first."""
     if not hasattr(Value(1.0), "backward"):
         raise not_yet("a Value has no backward() yet")
+    _backward_written(Value)
     for program in programs(rng, ("+", "*")):
         theirs, ours = backward_of(program, Value, _learners_backward)
         compare_grads(program, theirs, ours, _diagnose)
@@ -618,6 +627,7 @@ def stage_5(Value, rng, network):
     """A node used twice gets the sum of both contributions (+= in every _backward)."""
     if not hasattr(Value(1.0), "backward"):
         raise not_yet("stage 4's backward() comes first")
+    _backward_written(Value)
     for op in ("+", "*"):
         _one_backward(Value, op, 0.25)
     a_twice = [Program([3.0], [("+", [0, 0])], "b = a + a"),
