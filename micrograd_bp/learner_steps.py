@@ -9,6 +9,8 @@ changed (before -> after).  Without a ``backward()`` (a stage-3 engine), the roo
 grad is set to 1 and each ``_backward`` is called in micrograd_bp's order.
 """
 
+import contextlib
+
 from . import nodes
 from .graph import topological_order
 from .stepper import names
@@ -89,45 +91,59 @@ def _run(root, mirrors, order):
     Returns ([(node, {Mirror: grad after the call})...], {Mirror: grad before the first}).
     """
     calls, first = [], {}
-    watched = [m.source for m in order]
 
     def snapshot():
         return {m: m.grad_now() for m in order}
 
-    def watch(node, own):
-        def call():
-            if not first:
-                first.update(snapshot())
-            result = own()
-            calls.append((node, snapshot()))
-            return result
-        return call
+    def before(node):
+        if not first:
+            first.update(snapshot())
 
-    lacking = next((node for node in watched if not hasattr(node, "_backward")), None)
+    lacking = next((m for m in order if not hasattr(m.source, "_backward")), None)
     if lacking is not None:
-        raise TypeError(f"backward_steps needs each node's _backward; {type(lacking).__name__} "
-                        f"with data={lacking.data!r} has no attribute '_backward'")
-    saved = [(node, node._backward, "_backward" in getattr(node, "__dict__", {"_backward": 0}))
-             for node in watched]
+        raise TypeError(f"backward_steps needs each node's _backward; {type(lacking.source).__name__} "
+                        f"with data={lacking.data:g} has no attribute '_backward'")
     try:
-        for node in watched:
-            node._backward = watch(node, node._backward)
-        if hasattr(root, "backward"):
-            root.backward()
-        else:  # no backward() yet: dL/dL = 1, then each _backward in micrograd_bp's order
-            root.grad = 1.0
-            for m in reversed(order):
-                m.source._backward()
+        with watching([m.source for m in order], before, lambda node: calls.append((node, snapshot()))):
+            if hasattr(root, "backward"):
+                root.backward()
+            else:  # no backward() yet: dL/dL = 1, then each _backward in micrograd_bp's order
+                root.grad = 1.0
+                for m in reversed(order):
+                    m.source._backward()
     except AttributeError as error:
         raise TypeError(f"backward_steps: a node of {type(root).__name__} has no usable "
                         f"_backward ({error})") from None
     except Exception as error:
         raise ValueError(f"backward_steps: the learner's backward raised "
                          f"{type(error).__name__}: {error}") from None
+    return calls, first or snapshot()
+
+
+@contextlib.contextmanager
+def watching(watched, before=None, after=None):
+    """Inside the block, each node's ``_backward()`` calls ``before(node)``, itself,
+    then ``after(node)``; on leaving, every node has its own ``_backward`` again."""
+    saved = [(node, node._backward, "_backward" in getattr(node, "__dict__", {"_backward": 0}))
+             for node in watched]
+    try:
+        for node, own, _ in saved:
+            node._backward = _watched(node, own, before, after)
+        yield
     finally:
         for node, own, own_attribute in saved:
             _restore(node, own, own_attribute)
-    return calls, first or snapshot()
+
+
+def _watched(node, own, before, after):
+    def call():
+        if before is not None:
+            before(node)
+        result = own()
+        if after is not None:
+            after(node)
+        return result
+    return call
 
 
 def _restore(node, own, own_attribute):

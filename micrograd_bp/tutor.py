@@ -594,13 +594,13 @@ def _diagnose(program, theirs, k):
 
 def _watched_calls(program, cls):
     """(the nodes whose _backward ran, in order; the nodes) of a fresh backward()."""
+    from .learner_steps import watching
+
     theirs = program.build(cls)
     calls = []
     try:
-        for node in theirs:
-            own = node._backward
-            node._backward = (lambda own, node: lambda: (calls.append(node), own())[1])(own, node)
-        theirs[-1].backward()
+        with watching(theirs, after=calls.append):
+            theirs[-1].backward()
     except Exception:
         return None
     return calls, theirs

@@ -88,3 +88,33 @@ def test_frames_and_the_kernel_free_stepper_accept_micrograds_graph():
     assert "._backward()" in frames[1].text
     player = stepper(neuron(MicrogradValue)[0], fallback=None)
     assert len(player) == len(frames)
+
+
+def test_stepping_a_graph_without_backward_or_with_a_raising_one():
+    class Node:
+        def __init__(self, data, prev=()):
+            self.data, self.grad, self._prev, self._op = data, 0.0, prev, "+" if prev else ""
+
+    a = Node(1.0)
+    with pytest.raises(TypeError, match="^backward_steps needs each node's _backward; Node with data=1"):
+        list(backward_steps(Node(2.0, (a, a))))
+
+    def broken():
+        raise ZeroDivisionError("oops")
+
+    root = MicrogradValue(2.0) * MicrogradValue(3.0)
+    root._backward = broken
+    with pytest.raises(ValueError, match="^backward_steps: the learner's backward raised ZeroDivisionError: oops$"):
+        list(backward_steps(root))
+    assert root._backward is broken  # its own _backward is given back
+
+
+def test_a_stage_3_engine_is_stepped_in_micrograd_bps_order():
+    from learner_engine import engine
+
+    Value3 = engine(upto=3)["Value"]
+    a, b = Value3(2.0), Value3(-3.0)
+    root = a * b + a
+    steps = list(backward_steps(root))
+    assert [len(s.changes) for s in steps] == [2, 2]
+    assert (a.grad, b.grad) == (-3.0 + 1.0, 2.0)

@@ -3,8 +3,8 @@
 correct engine and micrograd 0.1.0 pass; what is missing is "not there yet"."""
 
 import pytest
-
 from learner_engine import engine
+
 from micrograd_bp import tutor
 from micrograd_bp.tutor import check_engine
 
