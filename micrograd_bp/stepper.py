@@ -274,7 +274,7 @@ def forward_steps(root):
     ``z1[0] = W1[0,0]·x[0] + W1[0,1]·x[1] + b1[0] = 0.5·1.0 + ... = 0.37``.
     It only reads ``node.data`` (computed when the graph was built): nothing changes.
     """
-    _check_value(root, "forward_steps")
+    nodes.check_native(root, "forward_steps")  # its texts read micrograd_bp's rules
     return _forward(root)
 
 

@@ -118,3 +118,15 @@ def test_a_stage_3_engine_is_stepped_in_micrograd_bps_order():
     steps = list(backward_steps(root))
     assert [len(s.changes) for s in steps] == [2, 2]
     assert (a.grad, b.grad) == (-3.0 + 1.0, 2.0)
+
+
+def test_what_needs_micrograd_bps_rules_refuses_another_engine_in_one_line():
+    from micrograd_bp.paths import grad_paths
+    from micrograd_bp.stepper import forward_steps
+
+    x = MicrogradValue(2.0)
+    root = x * 3
+    for call, name in ((lambda: list(forward_steps(root)), "forward_steps"),
+                       (lambda: grad_paths(root, x), "grad_paths")):
+        with pytest.raises(TypeError, match=f"^{name} needs a micrograd_bp Value.*another engine's node"):
+            call()

@@ -1,26 +1,15 @@
 """``python notebooks/run.py --student 01b``: notebook 1b without its worked solutions."""
 
-import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("jupytext", reason="the student version needs jupytext")
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+from test_notebooks import NOTEBOOK_DIR, run  # noqa: E402  (notebooks/run.py, loaded once)
+
 NAME = "01b_build_your_own_engine"
-
-
-def _load_run():
-    spec = importlib.util.spec_from_file_location("notebook_run", NOTEBOOK_DIR / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-run = _load_run()
 
 
 def test_the_student_version_has_no_worked_solution_and_every_check():
