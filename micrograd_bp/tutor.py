@@ -169,9 +169,9 @@ MISSED = ("a node was never visited: its _backward never ran; the topological or
           "must list every node reachable through _prev")
 
 
-def _derivative_hint(op, k, expected, got, g, own=None, other=None):
+def _derivative_hint(op, k, expected, got, g, own=None, other=None, unary=False):
     """The likely mistake in the grad of operand k of ``op`` (expected, got: its grads)."""
-    which = f"the derivative of {op} with respect to its {_ordinal(k)} operand"
+    which = f"the derivative of {op}" + ("" if unary else f" with respect to its {_ordinal(k)} operand")
     if _close(got, -expected):
         return f"{which} has the wrong sign"
     if g not in (0.0, 1.0) and _close(got, expected / g):
@@ -362,7 +362,11 @@ def backward_of(program, cls, how):
     """Build ``program`` both ways, run backward (``how(root)`` on theirs) and compare."""
     theirs, ours = compare_forward(program, cls)
     ours[-1].backward()
-    how(theirs)
+    try:
+        how(theirs)
+    except RecursionError:
+        raise Finding(FAILED, f"in {program.title}, backward() raised RecursionError",
+                      RECURSION) from None
     return theirs, ours
 
 
@@ -650,7 +654,8 @@ def stage_6(Value, rng, network):
         for x, y in ((0.8, 1.7), (-1.3, 0.6), (2.0, -0.5)):
             steps = [(op, [0] if op in UNARY else [0, 2.0] if op == "**" else [0, 1]),
                      ("*", [2, 1.5])]  # out.grad = 1.5: a missing factor shows
-            program = Program([x, y], steps, f"n2 = 1.5 × ({_shown(op)}) at a = {x}, b = {y}")
+            applied = f"{op}(a)" if op in ("tanh", "exp", "relu") else f"({_shown(op)})"
+            program = Program([x, y], steps, f"n2 = 1.5 × {applied} at a = {x}, b = {y}")
             theirs, ours = backward_of(program, Value, _learners_backward)
             compare_grads(program, theirs, ours,
                           lambda p, t, k, op=op, ours=ours: _op_hint(op, t, ours, k))
@@ -675,7 +680,7 @@ def _shown(op):
 
 def _op_hint(op, theirs, ours, k):
     got, expected = float(theirs[k].grad), ours[k].grad
-    return _derivative_hint(_shown(op), k, expected, got, 1.5)
+    return _derivative_hint(_shown(op), k, expected, got, 1.5, unary=op in UNARY)
 
 
 def _has(Value, op):

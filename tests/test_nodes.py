@@ -6,6 +6,8 @@ from micrograd.engine import Value as MicrogradValue
 
 from micrograd_bp import Value, backward_steps, draw_graph, nodes
 
+pytestmark = pytest.mark.timeout(60)  # a graph walk that never ends fails, not hangs
+
 
 def neuron(V):
     """o = relu(x1*w1 + x2*w2 + b) * o2 + x1: a node reused, built with the class V."""

@@ -8,6 +8,8 @@ from learner_engine import engine
 from micrograd_bp import tutor
 from micrograd_bp.tutor import check_engine
 
+pytestmark = pytest.mark.timeout(60)  # a graph walk that never ends fails, not hangs
+
 
 def result(mistake, stage, **options):
     found = engine(mistake, **options)
