@@ -128,7 +128,8 @@ class Mirror:
         self.grad = _number(node.grad, "grad", node)
         self.op = str(node._op or "")
         own = getattr(node, "label", "")
-        self.label = own if isinstance(own, str) and own else (labels or {}).get(id(node), "")
+        given = (labels or {}).get(id(node)) or getattr(self, "label", "")  # kept from before
+        self.label = own if isinstance(own, str) and own else given
 
     def grad_now(self):
         """The foreign node's grad as it is now (``grad`` keeps the last one read)."""

@@ -310,7 +310,8 @@ def compare_forward(program, cls):
             raise Finding(FAILED, f"in {program.title}, {program.formula(k)} has data {got:.6g}, "
                                   f"expected {o.data:.6g}",
                           f"the forward rule of {program.steps[k - len(program.leaves)][0]} is "
-                          f"not right", picture(program, theirs, [k]))
+                          f"not right", picture(program, theirs, [k], "red: its data differs "
+                                                f"from micrograd_bp's, {o.data:.4g}"))
     return theirs, ours
 
 
@@ -339,10 +340,12 @@ def compare_grads(program, theirs, ours, diagnose):
     what = program.formula(k) if k >= len(program.leaves) else f"the leaf {names[k]}"
     raise Finding(FAILED, f"in {program.title}, {what}: grad {float(theirs[k].grad):.6g}, "
                           f"expected {ours[k].grad:.6g}",
-                  diagnose(program, theirs, k), picture(program, theirs, wrong))
+                  diagnose(program, theirs, k), picture(program, theirs, wrong, "red: grad differs "
+                                                        "from micrograd_bp's: " + "; ".join(
+                      f"{names[j]} expected {ours[j].grad:.4g}" for j in reversed(wrong[-4:]))))
 
 
-def picture(program, theirs, wrong):
+def picture(program, theirs, wrong, caption):
     """The learner's graph, drawn by micrograd_bp, the nodes in ``wrong`` in red."""
     if program.size() > 40:
         return None  # a deep chain: too large to read
@@ -352,8 +355,7 @@ def picture(program, theirs, wrong):
         names = program.names()
         mirrors = nodes.mirror(theirs[-1], {id(t): names[k] for k, t in enumerate(theirs)})
         marks = {mirrors[id(theirs[k])]: "red" for k in wrong if id(theirs[k]) in mirrors}
-        return draw_graph(theirs[-1], highlight=marks,
-                          caption="red: differs from micrograd_bp's engine")
+        return draw_graph(theirs[-1], highlight=marks, caption=caption)
     except Exception:  # no graphviz package, or a graph that cannot be mirrored
         return None
 
@@ -462,7 +464,7 @@ def stage_2(Value, rng, network):
         if drawn != expected:
             raise Finding(FAILED, f"the drawing of {program.title} shows {drawn} nodes, "
                                   f"expected {expected}", "_prev must hold every operand",
-                          picture(program, theirs, []))
+                          picture(program, theirs, [], "the drawing of your nodes"))
 
 
 def stage_3(Value, rng, network):
