@@ -90,8 +90,11 @@ def _worker(path, stages, timeout):
     """Run the stages in a child process; yield each result as it is reported."""
     command = [sys.executable, "-m", "micrograd_bp.commands.check", "--worker", path,
                ",".join(map(str, stages))]
+    package_home = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(  # the child imports this micrograd_bp
+        p for p in (package_home, os.environ.get("PYTHONPATH")) if p))
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             stdin=subprocess.DEVNULL, text=True)
+                             stdin=subprocess.DEVNULL, text=True, env=env)
     lines = queue.Queue()
     threading.Thread(target=_read_lines, args=(child.stdout, lines), daemon=True).start()
     try:
