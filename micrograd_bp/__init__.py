@@ -27,10 +27,11 @@ from .rules import operation
 from .steps import backward_steps
 from .symbolic import derive_all
 from .train import accuracy, fit, predict
+from .tutor import check_engine
 
 __all__ = [
     "Value", "Module", "Neuron", "Layer", "MLP", "gradcheck", "topological_order",
     "SGD", "Adam", "fit", "predict", "accuracy", "datasets", "labels", "losses", "optim",
-    "check_backprop", "derive_all", "draw_graph", "backward_steps", "operation",
+    "check_backprop", "derive_all", "draw_graph", "backward_steps", "operation", "check_engine",
 ]
 __version__ = "0.1.0"

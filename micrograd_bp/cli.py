@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("demo", "deltas", "graph")
+COMMANDS = ("demo", "deltas", "graph", "check")
 
 
 def build_parser():
@@ -23,7 +23,7 @@ def build_parser():
                "(`python -m micrograd_bp --epochs 20`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                help="demo (the default), deltas or graph")
+                                help="demo (the default), deltas, graph or check")
     for name in COMMANDS:
         module = importlib.import_module(f"micrograd_bp.commands.{name}")
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)

@@ -21,7 +21,7 @@ in the topological order (``v0``, ``v1``, ...), never from memory addresses.
 import html
 import shutil
 
-from . import checks
+from . import checks, nodes
 from .graph import topological_order
 from .labels import parse_label
 
@@ -199,10 +199,7 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
     ``view="neuron"`` for an MLP, or raise ``max_nodes``.
     """
     _check_options(rankdir, number_format, view, max_nodes)
-    if not hasattr(root, "children") or not hasattr(root, "grad"):
-        raise TypeError(
-            f"draw_graph needs a Value (the root of a graph), got {type(root).__name__}"
-        )
+    root = nodes.as_graph(root, "draw_graph")  # another engine's graph: its mirror
     order = topological_order(root)
     style = _Style(number_format, show_grad, color_by_grad,
                    _highlight_colours(highlight), order, grads, pending, highlight_edges)

@@ -21,6 +21,7 @@ Making backward frames runs the backward pass, as ``root.backward()`` would.
 
 import re
 
+from . import nodes
 from .draw import STEP_EDGE_COLOUR, draw_graph
 from .graph import topological_order
 from .labels import parse_label
@@ -153,17 +154,26 @@ def backward_frames(root, *, caption=True, forward=False, **draw_options):
                            caption=_caption(FORWARD_TEXT) if caption else "", **draw_options)
         frames = [Frame(first, FORWARD_TEXT)]
     frames[-1].text += "\n" + BACKWARD_MARKS
-    shown = {v: NOT_YET for v in topological_order(root)}  # "?" until this pass computes it
+    graph_root = nodes.as_graph(root, "backward_frames")  # a learner's graph: its mirror
+    shown = {v: NOT_YET for v in topological_order(graph_root)}  # "?" until computed
     for step in backward_steps(root):
         shown[step.node] = step.grad  # final: every node that uses it has done its step
-        for term in step.terms:  # the grads it writes, as the sums stand so far
-            shown[term.child] = term.after
+        for child, after in _writes(step):  # the grads it writes, as the sums stand so far
+            shown[child] = after
         text = str(step)
         graph = draw_graph(root, highlight=_marks(step.node), grads=dict(shown),
                            caption=_caption(f"step {step.index + 1}: " + text) if caption else "",
                            **draw_options)
         frames.append(Frame(graph, text, step))
     return frames
+
+
+def _writes(step):
+    """(node, its grad after the step) for each grad the step wrote: micrograd_bp's
+    steps list their terms, a learner's step (its own ``_backward``) its changes."""
+    if hasattr(step, "terms"):
+        return [(term.child, term.after) for term in step.terms]
+    return [(node, after) for node, _, _, after in step.changes]
 
 
 def _marks(node, reads=None):

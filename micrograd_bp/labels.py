@@ -118,3 +118,17 @@ def latex(label):
     kind, l, *index = parts
     sep = "" if all(k < 10 for k in index) else ","
     return f"{kind}^{{({l})}}_{{{sep.join(str(k) for k in index)}}}"
+
+
+def names(order):
+    """{Value: name}: its label, or ``v<k>`` (its position k in ``order``) without one.
+
+    ``draw_graph(..., show_ids=True)`` shows the same ``v<k>`` ids.  A label that is
+    itself a formula (``x1*w1 + x2*w2``, as micrograd's lecture labels nodes) is put
+    in parentheses, so that ``(x1*w1).grad`` cannot be misread.
+    """
+    return {v: _bracketed(v.label) if v.label else f"v{k}" for k, v in enumerate(order)}
+
+
+def _bracketed(label):
+    return f"({label})" if any(c in label for c in " +-*/") else label

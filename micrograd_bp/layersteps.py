@@ -27,6 +27,7 @@ grad the engine's backward pass gives the output nodes.
 
 import math
 
+from . import nodes
 from .draw import find_mlp_nodes
 from .graph import topological_order
 from .labels import parse_label
@@ -153,8 +154,7 @@ def layer_steps(root, *, weights=None):
     the weight of layer 1 with the largest |dL/dW|.  The engine's backward pass is
     run to get dL/dh^(L) from the loss; the leaves' grads are left as they were.
     """
-    if not hasattr(root, "children") or not hasattr(root, "grad"):
-        raise TypeError(f"layer_steps needs a Value (the loss), got {type(root).__name__}")
+    nodes.check_native(root, "layer_steps", " (the loss)")
     net = _Network(root)
     engine = _backward_keeping_leaves(root, net)
     target = _softmax_target(root, net)

@@ -31,6 +31,7 @@ by node, once per edge.  That is why backpropagation is fast.
 Paths are drawn on the graph with one colour per path by :meth:`Paths.draw`.
 """
 
+from . import nodes
 from .graph import topological_order
 from .rules import local_derivatives
 from .steps import names, number, wrapped
@@ -135,8 +136,7 @@ def grad_paths(root, node, *, max_paths=MAX_PATHS):
     are more than ``max_paths`` paths.
     """
     for what, v in (("root", root), ("node", node)):
-        if not hasattr(v, "children") or not hasattr(v, "grad"):
-            raise TypeError(f"grad_paths needs a Value as {what}, got {type(v).__name__}")
+        nodes.check_native(v, "grad_paths", f" as {what}")
     order = topological_order(root)
     reaches = _reaching(order, node)
     if node not in reaches:

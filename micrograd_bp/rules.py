@@ -14,7 +14,7 @@ and from what (``out.children``).  Each operation has one entry here, made by th
   applies the chain rule with them, once per edge:
   ``child.grad += local * node.grad``.
 * ``forward(m, x1, x2, ...)``: the value of the node.
-* ``text``: how the step-by-step texts (:mod:`micrograd_bp.stepper`) write each
+* ``text``: how the step-by-step texts (:mod:`micrograd_bp.steps`) write each
   local derivative, in the derivative's own parameter names (``{h}`` above); for
   an operation of any number of operands, one text for all of them, or a function
   ``text(out, operands)`` of the nodes' names giving one text per operand.

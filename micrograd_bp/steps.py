@@ -38,8 +38,10 @@ same way, one node at a time in topological order, with its arithmetic::
 
 import textwrap
 
+from . import nodes
 from .graph import topological_order
-from .labels import delta_of
+from .labels import delta_of, names
+from .learner_steps import learner_steps
 from .rules import OPERATIONS, local_derivatives, weighted_sum_operands
 
 __all__ = ["number", "wrapped", "TEXT_WIDTH", "names", "delta_name", "Term", "Step", "backward_steps", "explain_backward",
@@ -62,20 +64,6 @@ def wrapped(line, indent="    "):
     the following ones indented: long equations stay readable in a narrow column."""
     return textwrap.fill(line, TEXT_WIDTH, subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False)
-
-
-def names(order):
-    """{Value: name}: its label, or ``v<k>`` (its position k in ``order``) without one.
-
-    ``draw_graph(..., show_ids=True)`` shows the same ``v<k>`` ids.  A label that is
-    itself a formula (``x1*w1 + x2*w2``, as micrograd's lecture labels nodes) is put
-    in parentheses, so that ``(x1*w1).grad`` cannot be misread.
-    """
-    return {v: _bracketed(v.label) if v.label else f"v{k}" for k, v in enumerate(order)}
-
-
-def _bracketed(label):
-    return f"({label})" if any(c in label for c in " +-*/") else label
 
 
 def delta_name(value):
@@ -179,13 +167,10 @@ def backward_steps(root, *, leaf_grads=None):
     Give a dict as ``leaf_grads`` to have it hold them, {leaf: grad from this pass},
     updated as the steps run (each Term holds the same numbers, before and after).
     """
-    _check_value(root, "backward_steps")
+    nodes.check_node(root, "backward_steps")
+    if not nodes.is_native(root):  # another engine (a learner's): its own _backward, watched
+        return learner_steps(root, leaf_grads=leaf_grads)
     return _steps(root, {} if leaf_grads is None else leaf_grads)
-
-
-def _check_value(root, what):
-    if not hasattr(root, "children") or not hasattr(root, "grad"):
-        raise TypeError(f"{what} needs a Value, got {type(root).__name__}")
 
 
 def _steps(root, leaf_grads):
@@ -289,7 +274,7 @@ def forward_steps(root):
     ``z1[0] = W1[0,0]·x[0] + W1[0,1]·x[1] + b1[0] = 0.5·1.0 + ... = 0.37``.
     It only reads ``node.data`` (computed when the graph was built): nothing changes.
     """
-    _check_value(root, "forward_steps")
+    nodes.check_native(root, "forward_steps")  # its texts read micrograd_bp's rules
     return _forward(root)
 
 

@@ -6,6 +6,10 @@ it reads well where notebooks are rendered.  After editing a ``.md`` ::
 
     python notebooks/run.py              # run every notebook, save each .ipynb
     python notebooks/run.py 01 04        # only the notebooks whose names start so
+    python notebooks/run.py --student 01b   # a version without the worked solutions
+
+``--student`` writes ``notebooks/student/NN_name.ipynb``, not executed: every cell
+tagged ``solution`` becomes an empty cell for the learner's own code.
 
 Each notebook runs top to bottom in a fresh kernel of the Python running this
 script (``sys.executable``).  ``tests/test_notebooks.py`` executes them again and
@@ -96,12 +100,49 @@ def check_not_edited_in_ipynb(md_path):
         )
 
 
-def main(prefixes):
+STUDENT_DIR = HERE / "student"
+YOUR_CODE = "# Your code here: write it, then run the check below."
+
+
+def student_version(nb):
+    """``nb`` without its worked solutions: each cell tagged ``solution`` becomes an
+    empty code cell (its first comment line kept, it says which stage)."""
+    for cell in nb.cells:
+        if "solution" in cell.get("metadata", {}).get("tags", []):
+            first = cell.source.splitlines()[0] if cell.source.startswith("#") else ""
+            title = first.split(",")[0]
+            cell.source = "\n".join(line for line in (title, YOUR_CODE) if line)
+            cell.metadata = {}
+            cell.outputs = []
+    return nb
+
+
+def write_student(md_path):
     import jupytext
 
+    STUDENT_DIR.mkdir(exist_ok=True)
+    path = STUDENT_DIR / md_path.with_suffix(".ipynb").name
+    nb = student_version(read(md_path))
+    nb.metadata.pop("jupytext", None)  # a notebook of its own, not paired with the .md
+    jupytext.write(nb, path, fmt="ipynb")
+    print(f"wrote {path}")
+
+
+def chosen_sources(prefixes):
     chosen = [p for p in sources() if not prefixes or p.name.startswith(tuple(prefixes))]
     if not chosen:
         sys.exit(f"no notebook starts with {' '.join(prefixes)}; the notebooks are {[p.stem for p in sources()]}")
+    return chosen
+
+
+def main(prefixes):
+    import jupytext
+
+    if prefixes[:1] == ["--student"]:
+        for md_path in chosen_sources(prefixes[1:]):
+            write_student(md_path)
+        return
+    chosen = chosen_sources(prefixes)
     for md_path in chosen:
         check_not_edited_in_ipynb(md_path)
     with tempfile.TemporaryDirectory() as kernel_dir:

@@ -1,0 +1,134 @@
+"""Graphs of another engine (micrograd 0.1.0, a learner's): recognised, drawn and
+stepped through by micrograd_bp, the steps being the engine's own _backward calls."""
+
+import pytest
+from micrograd.engine import Value as MicrogradValue
+
+from micrograd_bp import Value, backward_steps, draw_graph, nodes
+
+pytestmark = pytest.mark.timeout(60)  # a graph walk that never ends fails, not hangs
+
+
+def neuron(V):
+    """o = relu(x1*w1 + x2*w2 + b) * o2 + x1: a node reused, built with the class V."""
+    x1, x2, w1, w2, b = V(2.0), V(0.5), V(-3.0), V(1.0), V(6.5)
+    n = x1 * w1 + x2 * w2 + b
+    return n.relu() * n + x1, (x1, x2, w1, w2, b)
+
+
+def test_what_is_a_node():
+    assert nodes.is_node(Value(1.0)) and nodes.is_native(Value(1.0))
+    assert nodes.is_node(MicrogradValue(1.0)) and not nodes.is_native(MicrogradValue(1.0))
+    assert not nodes.is_node(1.0) and not nodes.is_node(None)
+
+
+@pytest.mark.parametrize("thing, missing", [(3, "data"), (object(), "data")])
+def test_a_non_node_gets_one_line_naming_the_first_missing_attribute(thing, missing):
+    with pytest.raises(TypeError, match=f"has no attribute '{missing}'") as error:
+        draw_graph(thing)
+    assert "\n" not in str(error.value) and str(error.value).startswith("draw_graph needs a Value")
+
+
+def test_a_node_without_prev_is_named():
+    class Half:
+        data, grad = 1.0, 0.0
+
+    for f, name in ((draw_graph, "draw_graph"), (backward_steps, "backward_steps")):
+        with pytest.raises(TypeError, match=f"^{name} needs a Value, got Half .* no attribute '_prev'"):
+            f(Half())
+
+
+def test_the_mirror_has_the_same_numbers_operations_and_operands():
+    root, leaves = neuron(MicrogradValue)
+    mirrors = nodes.mirror(root)
+    seen, stack = set(), [root]
+    while stack:  # the distinct nodes, found here by walking _prev
+        v = stack.pop()
+        if v not in seen:
+            seen.add(v)
+            stack.extend(v._prev)
+    assert set(mirrors) == {id(v) for v in seen}
+    for leaf in leaves:
+        assert mirrors[id(leaf)].data == leaf.data and mirrors[id(leaf)].children == ()
+    top = mirrors[id(root)]
+    assert top.op == "+" and {c.source for c in top.children} == set(root._prev)
+    assert nodes.mirror(root)[id(root)] is top  # the same objects the next time
+
+
+def test_micrograds_graph_is_drawn_with_its_grads():
+    root, (x1, *_) = neuron(MicrogradValue)
+    root.backward()
+    source = draw_graph(root).source
+    assert "ReLU" in source and f"{x1.grad:.4f}" in source
+
+
+def test_stepping_micrograds_graph_calls_its_own_backward_in_its_own_order():
+    root, leaves = neuron(MicrogradValue)
+    expected, _ = neuron(MicrogradValue)
+    expected.backward()  # micrograd's own answer, for comparison
+    steps = list(backward_steps(root))
+    assert [round(v.grad, 12) for v in leaves] == [round(v.grad, 12) for v in _]
+    interior = [v for v in nodes.mirror(root).values() if v.children]
+    assert len(steps) == len(interior)  # one step per _backward of an interior node
+    assert steps[0].node.source is root  # the root's _backward runs first
+    first = {name: (before, after) for _, name, before, after in steps[0].changes}
+    assert sorted(first.values()) == [(0.0, 1.0), (0.0, 1.0)]  # + passes 1 to both
+    assert "._backward()" in str(steps[0]) and "->" in str(steps[0])
+    x1 = nodes.mirror(root)[id(leaves[0])]
+    assert steps[-1].grads[x1] == leaves[0].grad  # the last step leaves backward()'s grads
+    assert all(callable(v._backward) and "call" not in v._backward.__name__ for v in leaves)
+
+
+def test_frames_and_the_kernel_free_stepper_accept_micrograds_graph():
+    pytest.importorskip("graphviz")
+    from micrograd_bp.player import stepper
+    from micrograd_bp.widgets import backward_frames
+
+    root, leaves = neuron(MicrogradValue)
+    frames = backward_frames(root)
+    assert len(frames) == 1 + len([v for v in nodes.mirror(root).values() if v.children])
+    assert "._backward()" in frames[1].text
+    player = stepper(neuron(MicrogradValue)[0], fallback=None)
+    assert len(player) == len(frames)
+
+
+def test_stepping_a_graph_without_backward_or_with_a_raising_one():
+    class Node:
+        def __init__(self, data, prev=()):
+            self.data, self.grad, self._prev, self._op = data, 0.0, prev, "+" if prev else ""
+
+    a = Node(1.0)
+    with pytest.raises(TypeError, match="^backward_steps needs each node's _backward; Node with data=1"):
+        list(backward_steps(Node(2.0, (a, a))))
+
+    def broken():
+        raise ZeroDivisionError("oops")
+
+    root = MicrogradValue(2.0) * MicrogradValue(3.0)
+    root._backward = broken
+    with pytest.raises(ValueError, match="^backward_steps: the learner's backward raised ZeroDivisionError: oops$"):
+        list(backward_steps(root))
+    assert root._backward is broken  # its own _backward is given back
+
+
+def test_a_stage_3_engine_is_stepped_in_micrograd_bps_order():
+    from learner_engine import engine
+
+    Value3 = engine(upto=3)["Value"]
+    a, b = Value3(2.0), Value3(-3.0)
+    root = a * b + a
+    steps = list(backward_steps(root))
+    assert [len(s.changes) for s in steps] == [2, 2]
+    assert (a.grad, b.grad) == (-3.0 + 1.0, 2.0)
+
+
+def test_what_needs_micrograd_bps_rules_refuses_another_engine_in_one_line():
+    from micrograd_bp.paths import grad_paths
+    from micrograd_bp.stepper import forward_steps
+
+    x = MicrogradValue(2.0)
+    root = x * 3
+    for call, name in ((lambda: list(forward_steps(root)), "forward_steps"),
+                       (lambda: grad_paths(root, x), "grad_paths")):
+        with pytest.raises(TypeError, match=f"^{name} needs a micrograd_bp Value.*another engine's node"):
+            call()
