@@ -26,6 +26,10 @@ from it ("wrong sign" would give it away): a wrong answer gets the hint.  The an
 - a function: called on ``inputs`` and compared with the expected function there
   (a function that still returns ``...`` is not answered yet).
 
+:class:`CodeExercise` checks code the learner writes (a backward pass in numpy,
+a fixed training loop): it runs their function and a reference on the same
+cases and names the results that differ, never their values.
+
 Answer blocks in the notebooks are collapsible HTML, which reads the same on a
 code-hosting site's notebook preview, in Jupyter and in the web book::
 
