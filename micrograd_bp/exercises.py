@@ -9,13 +9,14 @@ their own answer against it::
     >>> ex.check(...)          # the placeholder a notebook ships with
     … Exercise not answered yet: replace ... with your answer.
     >>> ex.check(3.0)
-    ✗ Not yet. Right size, wrong sign. Hint: d(a*b)/da is the *other* factor.
+    ✗ Not yet. Hint: d(a*b)/da is the *other* factor.
     >>> ex.check(-3.0)
     ✓ Right.
 
 ``check`` returns a :class:`Verdict`: truthy only when the answer is right,
 shown as text in a terminal (``print(verdict)``) and as a coloured line in
-Jupyter.  It never shows the expected answer.  The answers it understands:
+Jupyter.  It never shows the expected answer, nor says how far a wrong one is
+from it ("wrong sign" would give it away): a wrong answer gets the hint.  The answers it understands:
 
 - a number: right when within a relative tolerance (``rel_tol``, 0.5 % by
   default, so a hand answer rounded to three significant digits passes);
@@ -24,6 +25,10 @@ Jupyter.  It never shows the expected answer.  The answers it understands:
 - ``True`` / ``False``;
 - a function: called on ``inputs`` and compared with the expected function there
   (a function that still returns ``...`` is not answered yet).
+
+:class:`CodeExercise` checks code the learner writes (a backward pass in numpy,
+a fixed training loop): it runs their function and a reference on the same
+cases and names the results that differ, never their values.
 
 Answer blocks in the notebooks are collapsible HTML, which reads the same on a
 code-hosting site's notebook preview, in Jupyter and in the web book::
@@ -145,14 +150,8 @@ class Exercise:
         answer = float(answer)
         if not math.isfinite(answer):
             return f"Give a finite number (got {answer})."
-        if self._close(answer, expected):
-            return None
-        if expected != 0 and self._close(-answer, expected):
-            return "Right size, wrong sign."
-        for factor in (2.0, 0.5):
-            if expected != 0 and self._close(answer, factor * expected):
-                return "Off by a factor of 2 (or 1/2)."
-        return ""
+        # a wrong number gets the hint only: "wrong sign" or "off by 2" would give it away
+        return None if self._close(answer, expected) else ""
 
     def _list_problem(self, answer):
         if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__"):
@@ -197,3 +196,98 @@ def _describe(value):
     if len(text) > 40:
         text = text[:37] + "..."
     return f"{type(value).__name__} {text}"
+
+
+class CodeExercise:
+    """A function the learner writes, checked on several cases against a reference.
+
+    ``reference(*case)`` and the learner's function both return a dict of named
+    results (numbers, lists or numpy arrays).  The verdict names the results that
+    are wrong, or of the wrong shape, and the case where they first are, never
+    their right values::
+
+        >>> ex = CodeExercise("gradient of x*y", lambda x, y: {"dx": y, "dy": x},
+        ...                   cases=[(2.0, 3.0)], hint="each factor gets the other one.")
+        >>> ex.check(lambda x, y: {"dx": y, "dy": y})
+        ✗ Not yet. Case 0: dy is wrong (dx is right). Hint: each factor gets the other one.
+        >>> ex.check(lambda x, y: {"dx": y, "dy": x})
+        ✓ Right: every result matches on all 1 cases.
+    """
+
+    def __init__(self, question, reference, cases, hint="", *, rel_tol=1e-6, abs_tol=1e-9):
+        if not cases:
+            raise ValueError(f"CodeExercise {question!r}: give at least one case to check on")
+        self.question, self.reference, self.cases, self.hint = question, reference, cases, hint
+        self.rel_tol, self.abs_tol = rel_tol, abs_tol
+
+    def __repr__(self):
+        return f"CodeExercise({self.question!r})"
+
+    def check(self, function):
+        """A :class:`Verdict` on the learner's ``function`` (``...`` means not written yet)."""
+        if function is ... or function is None:
+            return Verdict(UNANSWERED, "Exercise not answered yet: write the function.")
+        if not callable(function):
+            return self._wrong(f"Give a function (got {_describe(function)}).")
+        for k, case in enumerate(self.cases):
+            try:
+                got = function(*case)
+            except Exception as error:  # the learner's code: report it, never a traceback
+                return self._wrong(f"Case {k}: your function raised {type(error).__name__}: {error}.")
+            if got is ...:
+                return Verdict(UNANSWERED, "Exercise not answered yet: your function returns ....")
+            problem = self._results_problem(got, self.reference(*case))
+            if problem:
+                return self._wrong(f"Case {k}: {problem}")
+        return Verdict(RIGHT, f"Right: every result matches on all {len(self.cases)} cases.")
+
+    __call__ = check
+
+    def _wrong(self, problem):
+        hint = f"Hint: {self.hint}" if self.hint else ""
+        return Verdict(WRONG, " ".join(part for part in ("Not yet.", problem, hint) if part))
+
+    def _results_problem(self, got, want):
+        if not isinstance(got, dict):
+            return f"return a dict with the keys {', '.join(map(repr, want))} (got {_describe(got)})."
+        missing = [name for name in want if name not in got]
+        if missing:
+            return f"your dict has no {', '.join(map(repr, missing))}."
+        wrong, right = [], []
+        for name in want:
+            got_shape, want_shape = _shape(got[name]), _shape(want[name])
+            if got_shape is None:
+                return f"{name} is not numbers (got {_describe(got[name])})."
+            if got_shape != want_shape:
+                return f"{name} has shape {got_shape}; it needs {want_shape}."
+            close = all(abs(g - w) <= max(self.rel_tol * abs(w), self.abs_tol)
+                        for g, w in zip(_flat(got[name]), _flat(want[name])))
+            (right if close else wrong).append(name)
+        if not wrong:
+            return None
+        rest = f" ({', '.join(right)} {'is' if len(right) == 1 else 'are'} right)" if right else ""
+        return f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} wrong{rest}."
+
+
+def _nested(value):
+    """A number or nested lists of numbers (numpy arrays become lists)."""
+    return value.tolist() if hasattr(value, "tolist") else value
+
+
+def _shape(value):
+    """The shape of a number (()) or of nested lists of numbers; None if it is neither."""
+    value = _nested(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return ()
+    if isinstance(value, (list, tuple)) and value:
+        shapes = {_shape(v) for v in value}
+        if len(shapes) == 1 and None not in shapes:
+            return (len(value), *shapes.pop())
+    return None
+
+
+def _flat(value):
+    value = _nested(value)
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _flat(v)]
+    return [float(value)]

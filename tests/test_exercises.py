@@ -5,7 +5,7 @@ import math
 import pytest
 
 from micrograd_bp import Value
-from micrograd_bp.exercises import Exercise, Verdict
+from micrograd_bp.exercises import CodeExercise, Exercise, Verdict
 
 
 def test_a_right_number_passes_within_the_tolerance():
@@ -25,12 +25,11 @@ def test_a_wrong_answer_gets_the_hint_and_never_the_expected_value():
         assert "6.25" not in text
 
 
-def test_wrong_sign_and_factor_of_two_are_named():
-    ex = Exercise("dL/da", expected=-4.0)
-    assert "wrong sign" in str(ex.check(4.0))
-    assert "factor of 2" in str(ex.check(-8.0))
-    assert "factor of 2" in str(ex.check(-2.0))
-    assert "sign" not in str(ex.check(17.0)) and not ex.check(17.0)
+def test_a_near_miss_gets_the_hint_not_how_far_it_is():
+    """'wrong sign' or 'off by 2' would hand over the answer: a near miss reads like any miss."""
+    ex = Exercise("dL/da", expected=-4.0, hint="the other factor.")
+    texts = {str(ex.check(answer)) for answer in (4.0, -8.0, -2.0, 17.0)}
+    assert texts == {"✗ Not yet. Hint: the other factor."}
 
 
 def test_the_placeholder_is_not_answered_yet_not_wrong():
@@ -94,3 +93,41 @@ def test_a_verdict_shows_as_text_and_as_html():
     assert str(right) == "✓ Right." and bool(right)
     assert "color:" in right._repr_html_() and "✓ Right." in right._repr_html_()
     assert "&lt;" in Verdict("wrong", "a < b")._repr_html_()  # escaped
+
+
+# --- CodeExercise: a function the learner writes -------------------------------------
+
+def _grads(x, y):  # the reference: d(x*y)/dx, d(x*y)/dy, and a 2x2 outer product
+    return {"dx": y, "dy": x, "outer": [[x * x, x * y], [y * x, y * y]]}
+
+
+CODE = CodeExercise("grads of x*y", _grads, cases=[(2.0, 3.0), (-1.5, 0.5)], hint="swap.")
+
+
+def test_a_right_function_passes_on_every_case():
+    np = pytest.importorskip("numpy")
+    verdict = CODE.check(lambda x, y: {"dx": y, "dy": x, "outer": np.outer([x, y], [x, y])})
+    assert verdict and "all 2 cases" in str(verdict)
+
+
+def test_a_wrong_result_is_named_without_its_value():
+    verdict = CODE.check(lambda x, y: {"dx": y, "dy": y, "outer": [[x * x, x * y], [y * x, y * y]]})
+    assert not verdict and "dy is wrong" in str(verdict) and "Case 0" in str(verdict)
+    assert "2.0" not in str(verdict) and "swap." in str(verdict)
+    # right on the first case only: the second case catches it
+    verdict = CODE.check(lambda x, y: {"dx": 3.0, "dy": x, "outer": [[x * x, x * y], [y * x, y * y]]})
+    assert "Case 1: dx is wrong" in str(verdict)
+
+
+def test_a_wrong_shape_or_missing_key_or_crash_is_a_sentence():
+    assert "shape (2,)" in str(CODE.check(lambda x, y: {"dx": y, "dy": x, "outer": [x, y]}))
+    assert "no 'outer'" in str(CODE.check(lambda x, y: {"dx": y, "dy": x}))
+    assert "return a dict" in str(CODE.check(lambda x, y: (y, x)))
+    assert "ZeroDivisionError" in str(CODE.check(lambda x, y: 1 / 0))
+    assert "not numbers" in str(CODE.check(lambda x, y: {"dx": "y", "dy": x, "outer": 0}))
+    assert "Give a function" in str(CODE.check(3))
+
+
+def test_an_unwritten_function_is_not_answered_yet():
+    for unwritten in (..., None, lambda x, y: ...):
+        assert CODE.check(unwritten).status == "unanswered"
