@@ -207,7 +207,7 @@ def test_layer_frames_fill_in_one_delta_per_frame_in_the_neuron_view():
     frame = frames[4]  # start, δ2[0], δ2[1], δ1[0], δ1[1]
     assert frame.text.startswith("Step 3, backpropagate: δ1[1] = (W2[0,1]·δ2[0] + W2[1,1]·δ2[1])")
     assert frame.graph.source.count("<TD>?</TD>") == 1  # only δ1[2] is left
-    edges = re.findall(r"(\w+) -> (\w+) \[([^\]]*)\]", frame.graph.source)
+    edges = re.findall(r"(\w+)[:\w]* -> (\w+)[:\w]* \[([^\]]*)\]", frame.graph.source)
     green = sorted(f"{a}->{b}" for a, b, attributes in edges if "#00a000" in attributes)
     assert green == ["n1_1->n2_0", "n1_1->n2_1"]
     last = frames[-1]
