@@ -43,11 +43,11 @@ EDGE_LABEL_LIMIT = 48  # neuron view: more weights than this are summarised (see
 
 # Where a picture is seen: (largest width, largest height) in inches (Graphviz
 # shrinks a larger drawing to fit, never enlarges one), the font size in points
-# and the resolution of a PNG.  A 16:9 slide is 13.33 x 7.5 inches.
+# and the resolution of a PNG (set it with png_dpi before .pipe(format="png")).  A 16:9 slide is 13.33 x 7.5 inches.
 SIZES = {
     "page": ((7.0, 40.0), 11, 96),       # a book's text column, about 700 CSS px
     "notebook": ((9.0, 40.0), 11, 96),   # a JupyterLab cell, about 900 CSS px
-    "slide": ((13.33, 7.5), 16, 144),    # a 16:9 slide; a PNG 1920 pixels wide
+    "slide": ((12.8, 7.2), 16, 144),     # a 16:9 slide (13.33 x 7.5 in, less a margin)
 }
 FONT_SIZE = 11  # points, when no size= is given
 
@@ -177,14 +177,21 @@ def _digraph_class():
     return _DIGRAPH_CLASS
 
 
+def png_dpi(graph, size):
+    """Make ``graph`` render as PNG at the resolution of ``size`` (a slide: 144 dpi,
+    so a 13.33-inch picture is 1920 pixels wide).  SVG and PDF need no dpi."""
+    graph.attr(dpi=str(picture_size(size)[2]))
+    return graph
+
+
 def _new_digraph(rankdir, caption, size):
     """An empty drawing: compact spacing, plain fonts, fitted to ``size``."""
     box, font, dpi = picture_size(size)
     g = _digraph_class()(name="computation_graph", format="svg")
     g.attr(rankdir=rankdir, fontname="Helvetica", fontsize=str(font + 1),
-           ranksep="0.2", nodesep="0.1", pad="0.05")
+           ranksep="0.2", nodesep="0.1", pad="0.05", margin="0")
     if box is not None:
-        g.attr(size=f"{box[0]:g},{box[1]:g}", dpi=str(dpi))
+        g.attr(size=f"{box[0]:g},{box[1]:g}")
     g.attr("node", fontname="Helvetica", fontsize=str(font), margin="0.04,0.02")
     g.attr("edge", fontname="Helvetica", fontsize=str(font - 1), arrowsize="0.6")
     if caption:
@@ -483,7 +490,7 @@ def _neuron_label(l, j, nodes, style, weights):
         rows.append(_row([f"<B>{delta_notation(l, j)}</B>", style.number(style.grad(z))] + blank))
     colour = style.highlight_colour(z) or (style.highlight_colour(h) if h is not None else None)
     border = f' COLOR="{colour}" BORDER="3"' if colour else ' BORDER="1"'
-    return (f'<<TABLE CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"{border} '
+    return (f'<<TABLE CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"{border} '
             f'BGCOLOR="{style.fill(z)}">{"".join(rows)}</TABLE>>')
 
 
@@ -595,7 +602,7 @@ def _draw_weights(g, found, weights, style, detailed, summarised, focus):
             if style.show_grad:
                 text += f", grad {style.number(style.grad(w))}"
             marked = style.edge_colour(w)
-            tail = source_of(i) + (":h:e" if l > 1 and detailed(l - 1, i) else "")
+            tail = source_of(i) + (":h:e" if l > 1 and detailed(l - 1, i) else ":e")
             head = f"n{l}_{j}" + (f":w{i}:w" if detailed(l, j) else "")
             g.edge(tail, head, tooltip=text, edgetooltip=text,
                    penwidth="3" if marked else f"{0.4 + 2.0 * abs(w.data) / largest:.2f}",
