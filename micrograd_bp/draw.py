@@ -10,7 +10,8 @@ renders to SVG, PNG or PDF with the usual ``.pipe()`` / ``.render()``.
   ``b1[j]``, ``z1[j]``, ``h1[j]``, ``x[i]``) and drawn the way the document thinks
   about them: one cluster per layer, one per neuron, and each z node marked with
   its delta^(l)_j = dL/dz^(l)_j, which is that node's grad.  A ``w·h+b`` node
-  says on each incoming edge what its operand is multiplied by (``×x[0]``).
+  is drawn as its equation, one row per product (``W1[0,0] × x[0]``), and each
+  operand's edge ends on its own name there.
 * The **neuron view** collapses each neuron to one node (z, h, delta, b, and its
   weights W[j, 0], W[j, 1], ... in index order, each with the edge of the input it
   multiplies); a large network is summarised (one edge per layer) unless
@@ -350,18 +351,30 @@ def _value_label(value, index, style, show_ids):
             f'BGCOLOR="{style.fill(value)}">{cells}</TABLE>>')
 
 
-def _operand_notes(v, style):
-    """What each operand of ``v`` is multiplied by, for a w·h+b node: ``×x[0]`` on the
-    edge from W[j,0], ``×W1[j,0]`` on the edge from x[0], ``+`` on the bias's edge;
-    other nodes: none.  Backward, the same edge carries that factor times delta."""
-    if v.op != "w·h+b":
-        return [""] * len(v.children)
-    w, h, _ = weighted_sum_operands(v.children)
+def _weighted_sum_label(v, style):
+    """A w·h+b node as its equation, one row per product (``W1[0,0] × x[0]``), then
+    ``+ b1[0]``.  The edges of a weight and of the input it multiplies both end on
+    their product's row (port p0, p1, ...; the bias's on port b): the pairs show."""
+    w, h, b = weighted_sum_operands(v.children)
 
     def name(u):
         return notation(u.label) if u.label else f"v{style.index[u]}"
 
-    return [f"×{name(hi)}" for hi in h] + [f"×{name(wi)}" for wi in w] + ["+"]
+    rows = [f"<TR><TD><B>{html.escape(v.op)}</B></TD></TR>"]
+    rows += [f'<TR><TD PORT="p{i}" ALIGN="LEFT">{name(wi)} × {name(hi)}</TD></TR>'
+             for i, (wi, hi) in enumerate(zip(w, h))]
+    rows.append(f'<TR><TD PORT="b" ALIGN="LEFT">+ {name(b)}</TD></TR>')
+    return ('<<TABLE BORDER="1" STYLE="ROUNDED" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="1">{"".join(rows)}</TABLE>>')
+
+
+def _operand_ports(v):
+    """Where each operand's edge ends on ``v``'s operation node: on a w·h+b node,
+    the row of its product (w_i and h_i both on p<i>) or of the bias; else the node."""
+    if v.op != "w·h+b":
+        return [""] * len(v.children)
+    n = len(weighted_sum_operands(v.children)[0])
+    return [f":p{i}:w" for i in range(n)] * 2 + [":b:w"]
 
 
 def _groups(order):
@@ -397,7 +410,9 @@ def _draw_scalars(g, order, style, show_ids):
     def add_value(target, v):
         k = index[v]
         target.node(f"v{k}", _value_label(v, k, style, show_ids), shape="plaintext")
-        if v.children:
+        if v.op == "w·h+b":
+            target.node(f"v{k}op", _weighted_sum_label(v, style), shape="plaintext")
+        elif v.children:
             shape = "circle" if len(v.op) == 1 else "box"  # a box is narrower for "tanh"
             target.node(f"v{k}op", html.escape(v.op), shape=shape, style="rounded",
                         width="0.25", height="0.25", margin="0.02")
@@ -419,20 +434,17 @@ def _draw_scalars(g, order, style, show_ids):
                         add_value(neuron, v)
     for v in order:
         k = index[v]
-        notes = _operand_notes(v, style)
+        ports = _operand_ports(v)
         for position, child in enumerate(v.children):  # operand order; a + a: two edges
-            _edge(g, f"v{index[child]}", f"v{k}op", style.edge_colour((v, position)),
-                  label=notes[position])
+            _edge(g, f"v{index[child]}", f"v{k}op{ports[position]}",
+                  style.edge_colour((v, position)))
         if v.children:
             _edge(g, f"v{k}op", f"v{k}", style.edge_colour((v, None)))
 
 
-def _edge(g, tail, head, colour, label=""):
+def _edge(g, tail, head, colour):
     """One edge; a coloured one (a step's or a path's) drawn thicker."""
-    options = {"color": colour, "penwidth": "2.5"} if colour else {}
-    if label:
-        options["label"] = label
-    g.edge(tail, head, **options)
+    g.edge(tail, head, **({"color": colour, "penwidth": "2.5"} if colour else {}))
 
 
 # --- neuron view ----------------------------------------------------------------

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from micrograd_bp import MLP, Value, draw
+from micrograd_bp import MLP, Value, draw, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.draw import DotNotFoundError, dot_installed, draw_graph, notation, parse_label
 from micrograd_bp.losses import mse
@@ -293,3 +293,21 @@ def test_the_neuron_view_has_a_legend_for_colours_and_step_marks():
     marked = draw_graph(loss, view="neuron", highlight=[trace.z[1][0]])
     legend = svg_groups(marked, "node")["legend"]
     assert "this step's node" in legend and "the weights it reads" in legend
+
+
+@needs_dot
+def test_a_weighted_sum_is_drawn_as_its_equation_with_each_pair_on_one_row():
+    from micrograd_bp.nn import Neuron
+
+    neuron = Neuron(3, "tanh", l=1, j=0, seed=3)
+    x = [Value(0.5, label="x[0]"), Value(-1.0, label="x[1]"), Value(2.0, label="x[2]")]
+    z, h = neuron.forward_with_z(x)
+    graph = draw_graph(h)
+    op = next(text for title, text in svg_groups(graph, "node").items() if text.startswith("w·h+b"))
+    assert op == "w·h+b W1[0,0] × x[0] W1[0,1] × x[1] W1[0,2] × x[2] + b1[0]"
+    ids = {v.label: f"v{k}" for k, v in enumerate(topological_order(h))}
+    zop = f"{ids['z1[0]']}op"
+    for i in range(3):  # the weight and the input it multiplies end on one row
+        assert f"{ids[f'W1[0,{i}]']} -> {zop}:p{i}:w" in graph.source
+        assert f"{ids[f'x[{i}]']} -> {zop}:p{i}:w" in graph.source
+    assert f"{ids['b1[0]']} -> {zop}:b:w" in graph.source
