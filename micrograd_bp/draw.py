@@ -333,17 +333,16 @@ class _Style:
 
 def _value_label(value, index, style, show_ids):
     """The HTML-like table of one Value, stacked so it stays narrow: its name, then
-    data, then grad (for a z node: delta = grad)."""
+    data, then grad (for a z node, a last row "= δ1[0]": its grad is that delta)."""
     parts = parse_label(value.label) if value.label else None
     name = notation(value.label) if value.label else (f"<I>v{index}</I>" if show_ids else "")
     rows = [f"<B>{name}</B>"] if name else []
     rows.append(f"data {style.number(style.data(value))}")
     if style.show_grad:
         grad = style.number(style.grad(value))
-        if parts is not None and parts[0] == "z":
-            rows.append(f"{delta_notation(parts[1], parts[2])} = grad {grad}")
-        else:
-            rows.append(f"grad {grad}")
+        rows.append(f"grad {grad}")
+        if parts is not None and parts[0] == "z":  # its grad is the document's delta
+            rows.append(f"= {delta_notation(parts[1], parts[2])}")
     colour = style.highlight_colour(value)
     border = f' COLOR="{colour}" BORDER="3"' if colour else ' BORDER="1"'
     cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
@@ -564,7 +563,7 @@ def _draw_neurons(g, root, order, style, edge_labels=None, focus=None):
 
     # Neurons in index order, 0 on top: edges leave each node in the order they are
     # written (sorted), and crossing minimisation is cut short.
-    g.attr(ordering="out", mclimit="0.01", ranksep="0.6", compound="true")
+    g.attr(ordering="out", mclimit="0.01", ranksep="0.4", compound="true")
     inputs = sorted(p[1] for p in found if p[0] == "x")
     with g.subgraph(name="cluster_inputs") as c:
         c.attr(label="inputs x = h0", style="rounded", color="grey")
@@ -574,9 +573,12 @@ def _draw_neurons(g, root, order, style, edge_labels=None, focus=None):
             c.node(f"x{i}", f"{notation(x.label)} = {style.number(x.data)}", shape="box",
                    style="rounded", **({"color": colour, "penwidth": "3"} if colour else {}))
     for l in sorted({l for l, _ in neurons}):
+        column = [j for layer, j in neurons if layer == l]
         with g.subgraph(name=f"cluster_layer{l}") as c:
-            c.attr(label=f"layer {l}", style="rounded", color="grey40")
-            for j in [j for layer, j in neurons if layer == l]:
+            width = 1 + max((p[3] for p in weights if p[1] == l), default=-1)  # inputs
+            size = f", W{l}: {len(column)}×{width}" if summarised else ""
+            c.attr(label=f"layer {l}{size}", style="rounded", color="grey40")
+            for j in column:
                 listed_here = sorted(p[3] for p in weights if p[1:3] == (l, j)) if detailed(l, j) else []
                 c.node(f"n{l}_{j}", _neuron_label(l, j, found, style, listed_here), shape="plaintext")
     _draw_weights(g, found, weights, style, detailed, summarised, focus)
@@ -600,12 +602,13 @@ def _draw_weights(g, found, weights, style, detailed, summarised, focus):
         source_of = (lambda i: f"x{i}") if l == 1 else (lambda i, l=l: f"n{l - 1}_{i}")
         if summarised:
             rows, columns = 1 + max(p[2] for p in ws), 1 + max(p[3] for p in ws)
-            middle = lambda n: n // 2  # noqa: E731  (the edge joins the clusters' middles)
-            g.edge(source_of(middle(columns)), f"n{l}_{middle(rows)}",
+            # one edge from the middle of a layer to the middle of the next; its label,
+            # "W2: 16×16", is the layer's (an edge label would widen every column)
+            g.edge(source_of(columns // 2), f"n{l}_{rows // 2}",
                    ltail="cluster_inputs" if l == 1 else f"cluster_layer{l - 1}",
                    lhead=f"cluster_layer{l}", penwidth="3", color="grey50",
-                   label=f"W{l} {rows}×{columns}", tooltip=f"W{l}: {rows}×{columns} weights, "
-                   f"drawn one by one for the neuron draw_graph(focus=...) names")
+                   tooltip=f"W{l}: {rows}×{columns} weights, drawn one by one for the "
+                           f"neuron draw_graph(focus=...) names")
         for _, _, j, i in ws:
             if summarised and focus not in ((l, j), (l - 1, i)):
                 continue

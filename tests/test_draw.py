@@ -102,8 +102,8 @@ def test_an_mlp_is_drawn_in_clusters_per_layer_and_neuron_with_deltas():
     texts = svg_groups(graph, "node").values()
     for l in (1, 2):
         for j, z in enumerate(trace.z[l]):
-            # z<l>[j], its data, and "δ<l>[j] = grad <dL/dz>"
-            expected = f"z{l}[{j}] data {z.data:.4f} δ{l}[{j}] = grad {z.grad:.4f}"
+            # z<l>[j], its data, and "grad <dL/dz> = δ<l>[j]"
+            expected = f"z{l}[{j}] data {z.data:.4f} grad {z.grad:.4f} = δ{l}[{j}]"
             assert expected in texts
     w = mlp.layers[1].neurons[1].w[2]
     assert any(t.startswith("W2[1,2] data") for t in texts)
@@ -196,7 +196,7 @@ def test_a_large_neuron_view_is_summarised_and_focus_draws_one_neuron_in_full():
     summary = draw_graph(loss, view="neuron").source
     assert row not in summary and tooltip not in summary
     assert summary.count(" -> ") == 3 + 1  # one edge per layer, one to the loss
-    assert 'label="W2 16×16"' in summary
+    assert 'label="layer 2, W2: 16×16"' in summary
     for focus in ("z2[3]", "h2[3]", (2, 3), mlp.layers[1].neurons[3]._z_label):
         focused = draw_graph(loss, view="neuron", focus=focus).source
         assert row in focused and tooltip in focused

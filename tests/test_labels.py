@@ -93,8 +93,8 @@ def test_a_twelve_layer_mlp_draws_each_layer_in_its_place():
     for l in range(1, 13):
         assert clusters[f"cluster_layer{l}"] == f"layer {l}"
         z = trace.z[l][0]
-        # the z node of layer l, with its delta, as "z12[0] data ... δ12[0] = grad ..."
-        assert f"z{l}[0] data {z.data:.4f} δ{l}[0] = grad {z.grad:.4f}" in nodes
+        # the z node of layer l, with its delta, as "z12[0] data ... grad ... = δ12[0]"
+        assert f"z{l}[0] data {z.data:.4f} grad {z.grad:.4f} = δ{l}[0]" in nodes
 
 
 def test_a_twelve_layer_mlp_derives_steps_3_and_4_at_layers_11_and_12():
