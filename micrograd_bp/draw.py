@@ -241,7 +241,8 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
                           network is summarised: one edge per layer, the weights on
                           hover (SVG tooltips), except for the ``focus`` neuron
     focus : neuron view: the neuron drawn in full in a summarised network: its z or
-                          h Value, a label ("z2[3]") or (l, j)
+                          h Value, a label ("z2[3]") or (l, j); by default the
+                          output layer's neuron 0
     size : str or tuple   None (as large as the drawing), "page" (a book's column,
                           7 in wide), "notebook" (9 in), "slide" (a 16:9 slide,
                           larger fonts) or (width, height) in inches: a drawing
@@ -420,15 +421,15 @@ def _draw_scalars(g, order, style, show_ids):
         add_value(g, v)
     if ("input",) in clusters:
         with g.subgraph(name="cluster_inputs") as c:
-            c.attr(label="inputs x = h0", style="rounded", color="grey")
+            c.attr(label="inputs x = h0", labelloc="t", style="rounded", color="grey")
             for v in clusters.pop(("input",)):
                 add_value(c, v)
     for l in sorted({key[0] for key in clusters}):
         with g.subgraph(name=f"cluster_layer{l}") as layer:
-            layer.attr(label=f"layer {l}", style="rounded", color="grey40")
+            layer.attr(label=f"layer {l}", labelloc="t", style="rounded", color="grey40")
             for j in sorted(key[1] for key in clusters if key[0] == l):
                 with layer.subgraph(name=f"cluster_layer{l}_neuron{j}") as neuron:
-                    neuron.attr(label=f"neuron {j}", style="dashed", color="grey60")
+                    neuron.attr(label=f"neuron {j}", labelloc="t", style="dashed", color="grey60")
                     for v in clusters[(l, j)]:
                         add_value(neuron, v)
     for v in order:
@@ -556,6 +557,8 @@ def _draw_neurons(g, root, order, style, edge_labels=None, focus=None):
     focus = _focus(focus, set(neurons))
     weights = sorted(p for p in found if p[0] == "W")
     summarised = edge_labels is None and len(weights) > EDGE_LABEL_LIMIT
+    if summarised and focus is None:  # by default the output's first neuron, in full
+        focus = (max(neurons)[0], 0)
     listed = (not summarised) if edge_labels is None else bool(edge_labels)
 
     def detailed(l, j):  # the neuron's weights listed in its box
@@ -566,7 +569,7 @@ def _draw_neurons(g, root, order, style, edge_labels=None, focus=None):
     g.attr(ordering="out", mclimit="0.01", ranksep="0.4", compound="true")
     inputs = sorted(p[1] for p in found if p[0] == "x")
     with g.subgraph(name="cluster_inputs") as c:
-        c.attr(label="inputs x = h0", style="rounded", color="grey")
+        c.attr(label="inputs x = h0", labelloc="t", style="rounded", color="grey")
         for i in inputs:
             x = found[("x", i)]
             colour = style.highlight_colour(x)
@@ -577,7 +580,7 @@ def _draw_neurons(g, root, order, style, edge_labels=None, focus=None):
         with g.subgraph(name=f"cluster_layer{l}") as c:
             width = 1 + max((p[3] for p in weights if p[1] == l), default=-1)  # inputs
             size = f", W{l}: {len(column)}×{width}" if summarised else ""
-            c.attr(label=f"layer {l}{size}", style="rounded", color="grey40")
+            c.attr(label=f"layer {l}{size}", labelloc="t", style="rounded", color="grey40")
             for j in column:
                 listed_here = sorted(p[3] for p in weights if p[1:3] == (l, j)) if detailed(l, j) else []
                 c.node(f"n{l}_{j}", _neuron_label(l, j, found, style, listed_here), shape="plaintext")

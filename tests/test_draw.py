@@ -195,12 +195,15 @@ def test_a_large_neuron_view_is_summarised_and_focus_draws_one_neuron_in_full():
     tooltip = f'tooltip="W2[3,5] = {w.data:.4f}, grad {w.grad:.4f}"'
     summary = draw_graph(loss, view="neuron").source
     assert row not in summary and tooltip not in summary
-    assert summary.count(" -> ") == 3 + 1  # one edge per layer, one to the loss
+    # one edge per layer, the output neuron's 16 weights in full, one edge to the loss
+    assert summary.count(" -> ") == 3 + 16 + 1
+    assert "W3[0,15]</TD>" in summary and "W2[0,0]</TD>" not in summary
     assert 'label="layer 2, W2: 16×16"' in summary
     for focus in ("z2[3]", "h2[3]", (2, 3), mlp.layers[1].neurons[3]._z_label):
         focused = draw_graph(loss, view="neuron", focus=focus).source
         assert row in focused and tooltip in focused
         assert focused.count(" -> ") == 3 + 1 + 16 + 1  # its 16 weights in, 1 out
+        assert "W3[0,15]</TD>" not in focused
     assert draw_graph(loss, view="neuron", edge_labels=True).source.count("grad") > 304
     with pytest.raises(ValueError, match="focus='z9\\[0\\]' names no neuron"):
         draw_graph(loss, view="neuron", focus="z9[0]")

@@ -15,7 +15,6 @@ tests/test_browser.py.
 """
 
 import pytest
-
 from test_browser import browser, site, watched  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
