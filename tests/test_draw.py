@@ -232,6 +232,20 @@ def test_bad_options_name_the_option():
         draw_graph(o, max_nodes=0)
     with pytest.raises(TypeError, match="draw_graph needs a Value"):
         draw_graph([o])
+    with pytest.raises(ValueError, match="size"):
+        draw_graph(o, size="poster")
+    for size in [(0, 3), (5,), (float("nan"), 2), 7]:
+        with pytest.raises(ValueError, match=r"draw_graph: size must be one of page, notebook, slide"):
+            draw_graph(o, size=size)
+
+
+def test_a_size_fits_the_drawing_into_its_place():
+    o = tanh_neuron()
+    assert 'size="7,40"' in draw_graph(o, size="page").source
+    assert 'size="3,2"' in draw_graph(o, size=(3, 2)).source
+    slide = draw_graph(o, size="slide").source
+    assert "fontsize=16" in slide and 'size="12.8,7.2"' in slide  # 16:9, larger fonts
+    assert not re.search(r"\bsize=", draw_graph(o).source)  # as large as it is
 
 
 def test_without_dot_rendering_says_how_to_install_it_and_the_source_stays(monkeypatch, tmp_path):
