@@ -10,8 +10,8 @@ renders to SVG, PNG or PDF with the usual ``.pipe()`` / ``.render()``.
   ``b1[j]``, ``z1[j]``, ``h1[j]``, ``x[i]``) and drawn the way the document thinks
   about them: one cluster per layer, one per neuron, and each z node marked with
   its delta^(l)_j = dL/dz^(l)_j, which is that node's grad.  A ``w·h+b`` node
-  is drawn as its equation, one row per product (``W1[0,0] × x[0]``), and each
-  operand's edge ends on its own name there.
+  is drawn as its equation, one row per product (``W1[0,0] × x[0]``); the edges
+  of a weight and of the input it multiplies both end on their product's row.
 * The **neuron view** collapses each neuron to one node (z, h, delta, b, and its
   weights W[j, 0], W[j, 1], ... in index order, each with the edge of the input it
   multiplies); a large network is summarised (one edge per layer) unless
@@ -44,7 +44,7 @@ EDGE_LABEL_LIMIT = 48  # neuron view: more weights than this are summarised (see
 
 # Where a picture is seen: (largest width, largest height) in inches (Graphviz
 # shrinks a larger drawing to fit, never enlarges one), the font size in points
-# and the resolution of a PNG (set it with png_dpi before .pipe(format="png")).  A 16:9 slide is 13.33 x 7.5 inches.
+# and the resolution of a PNG (png_dpi sets it before .pipe(format="png")).
 SIZES = {
     "page": ((7.0, 40.0), 11, 96),       # a book's text column, about 700 CSS px
     "notebook": ((9.0, 40.0), 11, 96),   # a JupyterLab cell, about 900 CSS px
@@ -208,6 +208,8 @@ def _wrap(caption):
     CAPTION_WIDTH characters.  A caption already split with ``\\l`` keeps its lines."""
     import textwrap
 
+    if not caption:
+        return ""
     text = str(caption).replace("\\l", "\n")
     lines = [part for line in text.splitlines()
              for part in (textwrap.wrap(line, CAPTION_WIDTH, break_on_hyphens=False) or [""])]
@@ -240,9 +242,9 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
                           when there are at most EDGE_LABEL_LIMIT weights, else the
                           network is summarised: one edge per layer, the weights on
                           hover (SVG tooltips), except for the ``focus`` neuron
-    focus : neuron view: the neuron drawn in full in a summarised network: its z or
-                          h Value, a label ("z2[3]") or (l, j); by default the
-                          output layer's neuron 0
+    focus                 neuron view: the neuron drawn in full in a summarised
+                          network: its z or h Value, a label ("z2[3]") or (l, j);
+                          by default the output layer's neuron 0
     size : str or tuple   None (as large as the drawing), "page" (a book's column,
                           7 in wide), "notebook" (9 in), "slide" (a 16:9 slide,
                           larger fonts) or (width, height) in inches: a drawing

@@ -328,3 +328,15 @@ def test_a_weighted_sum_is_drawn_as_its_equation_with_each_pair_on_one_row():
         assert f"{ids[f'W1[0,{i}]']} -> {zop}:p{i}:w" in graph.source
         assert f"{ids[f'x[{i}]']} -> {zop}:p{i}:w" in graph.source
     assert f"{ids['b1[0]']} -> {zop}:b:w" in graph.source
+
+
+def test_a_long_caption_is_wrapped_into_left_aligned_lines():
+    o = tanh_neuron()
+    long = "step 4: " + " + ".join(f"W1[0,{i}]·x[{i}]" for i in range(12))
+    source = draw_graph(o, caption=long).source
+    label = re.search(r'\blabel="([^"]*)"\s+labeljust', source).group(1)
+    lines = label.split("\\l")[:-1]
+    assert len(lines) > 1 and all(len(line) <= draw.CAPTION_WIDTH for line in lines)
+    assert " ".join(lines) == long
+    assert draw_graph(o, caption="").source.count("labeljust") == 0
+    assert draw_graph(o, caption="a\\lb\\l").source.count("a\\lb\\l") == 1  # lines kept
