@@ -10,12 +10,12 @@ scale the browser draws it at) and the picture's right edge:
   its labels render at 10 px or more;
 * at 390×844 the page itself never scrolls sideways.
 
-The book, the browser and the page that records errors are those of
-tests/test_browser.py.
+The book and the browser are conftest.py's fixtures; the page that records
+errors is tests/test_browser.py's.
 """
 
 import pytest
-from test_browser import browser, site, watched  # noqa: F401  (fixtures)
+from test_browser import watched
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ READABLE = 10.0  # CSS pixels: the smallest label size that reads at default zoo
 SHARE = 0.9      # of a picture's labels
 
 
-def book_pages(site):  # noqa: F811
+def book_pages(site):
     pages = sorted(p for p in (site / "notebooks").glob("*.html"))
     return pages + [site / "docs" / "gallery.html", site / "docs" / "index.html"]
 
@@ -76,7 +76,7 @@ def measured(page, natural, path):
     return pictures
 
 
-def test_every_picture_fits_the_column_and_its_labels_read_at_1280(site, browser):  # noqa: F811
+def test_every_picture_fits_the_column_and_its_labels_read_at_1280(site, browser):
     natural = browser.new_page(viewport={"width": 3000, "height": 3000})
     problems, count = [], 0
     try:
@@ -100,7 +100,7 @@ def test_every_picture_fits_the_column_and_its_labels_read_at_1280(site, browser
         natural.close()
 
 
-def test_no_page_scrolls_sideways_on_a_phone(site, browser):  # noqa: F811
+def test_no_page_scrolls_sideways_on_a_phone(site, browser):
     wide = []
     with watched(browser, "pictures-390") as w:
         w.page.set_viewport_size({"width": 390, "height": 844})
