@@ -8,11 +8,21 @@ renders to SVG, PNG or PDF with the usual ``.pipe()`` / ``.render()``.
   ``draw_dot`` does.  Edges follow operand order: ``a + a`` shows two edges.
 * Graphs built by an ``MLP`` are recognised from their labels (``W1[j,i]``,
   ``b1[j]``, ``z1[j]``, ``h1[j]``, ``x[i]``) and drawn the way the document thinks
-  about them: one cluster per layer, one per neuron, names in the document's
-  notation (z^(1)_0, W^(2)[1,3]), and each z node marked with its
-  delta^(l)_j = dL/dz^(l)_j, which is that node's grad.
-* The **neuron view** collapses each neuron to one node (z, h, delta) and draws
-  one edge per weight, so a network of a thousand scalars stays readable.
+  about them: one cluster per layer, one per neuron, and each z node marked with
+  its delta^(l)_j = dL/dz^(l)_j, which is that node's grad.  A ``w·h+b`` node
+  is drawn as its equation, one row per product (``W1[0,0] × x[0]``); the edges
+  of a weight and of the input it multiplies both end on their product's row.
+* The **neuron view** collapses each neuron to one node (z, h, delta, b, and its
+  weights W[j, 0], W[j, 1], ... in index order, each with the edge of the input it
+  multiplies); a large network is summarised (one edge per layer) unless
+  ``focus=`` names the neuron to draw in full.
+
+Every name is written as plain text, as the code and the step texts write it
+(``z1[0]``, ``δ1[0]``, ``W2[1,3]``): no sub- or superscript markup, so Chromium,
+Graphviz's own PNG/PDF, librsvg and ImageMagick all show the same label.  A
+drawing is compact (stacked boxes, short gaps) so that it reads at 10 px or more
+in a book's text column; ``size="page" | "notebook" | "slide"`` fits it to one
+of those places.
 
 The same graph always gives the same DOT source: node ids come from the position
 in the topological order (``v0``, ``v1``, ...), never from memory addresses.
@@ -21,15 +31,26 @@ in the topological order (``v0``, ``v1``, ...), never from memory addresses.
 import html
 import shutil
 
-from . import checks, nodes
+from . import checks, labels, nodes
 from .graph import topological_order
 from .labels import parse_label
+from .rules import weighted_sum_operands
 
 # Above this many Values the scalar view is refused: Graphviz would take long to
 # lay it out, and nobody could read it.  One sample through MLP(2, [16, 16, 1])
 # is about a thousand Values.
 MAX_NODES = 300
-EDGE_LABEL_LIMIT = 48  # neuron view: more weights than this are drawn without labels
+EDGE_LABEL_LIMIT = 48  # neuron view: more weights than this are summarised (see focus=)
+
+# Where a picture is seen: (largest width, largest height) in inches (Graphviz
+# shrinks a larger drawing to fit, never enlarges one), the font size in points
+# and the resolution of a PNG (png_dpi sets it before .pipe(format="png")).
+SIZES = {
+    "page": ((7.0, 40.0), 11, 96),       # a book's text column, about 700 CSS px
+    "notebook": ((9.0, 40.0), 11, 96),   # a JupyterLab cell, about 900 CSS px
+    "slide": ((12.8, 7.2), 16, 144),     # a 16:9 slide (13.33 x 7.5 in, less a margin)
+}
+FONT_SIZE = 11  # points, when no size= is given
 
 VIEWS = ("scalar", "neuron")
 RANKDIRS = ("LR", "RL", "TB", "BT")
@@ -51,29 +72,18 @@ def dot_installed():
     return shutil.which("dot") is not None
 
 
-# --- the document's notation, read from the labels nn.py gives (labels.py) ------
+# --- names, as plain text (labels.py is their one home) --------------------------
 
 def notation(label):
-    """The label as a Graphviz HTML-like string in the document's notation.
-
-    ``z1[2]`` -> z<sup>(1)</sup><sub>2</sub>, ``W2[1,3]`` -> W<sup>(2)</sup>[1,3],
-    ``x[0]`` -> x<sub>0</sub>; other labels are returned escaped, unchanged.
-    """
-    parts = parse_label(label)
-    if parts is None:
-        return html.escape(label)
-    kind = parts[0]
-    if kind == "x":
-        return f"x<SUB>{parts[1]}</SUB>"
-    if kind in ("z", "h"):
-        return f"{kind}<SUP>({parts[1]})</SUP><SUB>{parts[2]}</SUB>"
-    index = ",".join(str(k) for k in parts[2:])
-    return f"{kind}<SUP>({parts[1]})</SUP>[{index}]"
+    """A label as the drawing writes it: the label itself (``z1[2]``, ``W2[1,3]``,
+    ``x[0]``), escaped for a Graphviz HTML-like label.  Plain text, no sub- or
+    superscript markup, so every renderer shows the same thing."""
+    return html.escape(label)
 
 
 def delta_notation(l, j):
-    """delta^(l)_j as a Graphviz HTML-like string."""
-    return f"&delta;<SUP>({l})</SUP><SUB>{j}</SUB>"
+    """delta^(l)_j = dL/dz^(l)_j as the drawing writes it: ``δ1[0]``."""
+    return html.escape(labels.delta(l, j))
 
 
 # --- options -------------------------------------------------------------------
@@ -89,6 +99,24 @@ def _check_options(rankdir, number_format, view, max_nodes):
         ) from None
     checks.choice(view, VIEWS, "view", "draw_graph")
     checks.whole_number(max_nodes, "draw_graph: max_nodes")
+
+
+def picture_size(size):
+    """((width, height) in inches or None, font size in points, PNG dpi) for ``size``:
+    None (as large as the drawing is), a name of SIZES, or (width, height) in inches."""
+    if size is None:
+        return None, FONT_SIZE, 96
+    if isinstance(size, str):
+        checks.choice(size, tuple(SIZES), "size", "draw_graph")
+        return SIZES[size]
+    try:
+        width, height = (float(x) for x in size)
+    except (TypeError, ValueError):
+        width = height = float("nan")
+    if not (width > 0 and height > 0 and width < 1e4 and height < 1e4):
+        raise ValueError(f"draw_graph: size must be one of {', '.join(SIZES)} or (width, height) "
+                         f"in inches, both positive, got {size!r}")
+    return (width, height), FONT_SIZE, 96
 
 
 def _highlight_colours(highlight):
@@ -150,14 +178,42 @@ def _digraph_class():
     return _DIGRAPH_CLASS
 
 
-def _new_digraph(rankdir, caption):
+def png_dpi(graph, size):
+    """Make ``graph`` render as PNG at the resolution of ``size`` (a slide: 144 dpi,
+    so a 13.33-inch picture is 1920 pixels wide).  SVG and PDF need no dpi."""
+    graph.attr(dpi=str(picture_size(size)[2]))
+    return graph
+
+
+def _new_digraph(rankdir, caption, size):
+    """An empty drawing: compact spacing, plain fonts, fitted to ``size``."""
+    box, font, dpi = picture_size(size)
     g = _digraph_class()(name="computation_graph", format="svg")
-    g.attr(rankdir=rankdir, fontname="Helvetica")
-    g.attr("node", fontname="Helvetica", fontsize="11")
-    g.attr("edge", fontname="Helvetica")
+    g.attr(rankdir=rankdir, fontname="Helvetica", fontsize=str(font + 1),
+           ranksep="0.2", nodesep="0.1", pad="0.05", margin="0")
+    if box is not None:
+        g.attr(size=f"{box[0]:g},{box[1]:g}")
+    g.attr("node", fontname="Helvetica", fontsize=str(font), margin="0.04,0.02")
+    g.attr("edge", fontname="Helvetica", fontsize=str(font - 1), arrowsize="0.6")
     if caption:
-        g.attr(label=caption, labelloc="b", fontsize="12")
+        g.attr(label=caption, labelloc="b", labeljust="l")
     return g
+
+
+CAPTION_WIDTH = 64  # characters per line of a caption: a long step text is wrapped
+
+
+def _wrap(caption):
+    """The caption as Graphviz text: left-aligned lines (ended by ``\\l``) of at most
+    CAPTION_WIDTH characters.  A caption already split with ``\\l`` keeps its lines."""
+    import textwrap
+
+    if not caption:
+        return ""
+    text = str(caption).replace("\\l", "\n")
+    lines = [part for line in text.splitlines()
+             for part in (textwrap.wrap(line, CAPTION_WIDTH, break_on_hyphens=False) or [""])]
+    return "".join(line + "\\l" for line in lines)
 
 
 # --- the public function --------------------------------------------------------
@@ -165,7 +221,7 @@ def _new_digraph(rankdir, caption):
 def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
                color_by_grad=False, highlight=(), view="scalar", max_nodes=MAX_NODES,
                show_ids=False, caption="", edge_labels=None, grads=None, pending=(),
-               highlight_edges=None):
+               highlight_edges=None, size=None, focus=None):
     """Draw the computation graph that ends in ``root`` as a ``graphviz.Digraph``.
 
     Parameters
@@ -180,11 +236,19 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
     max_nodes : int       refuse a scalar view with more Values than this
     show_ids : bool       show the id (v0, v1, ...) of unlabelled Values, as the
                           stepper names them
-    caption : str         a line of text under the graph
-    edge_labels : bool    neuron view: write each weight (and its grad) on its edge;
-                          None (the default) does so only when there are at most
-                          EDGE_LABEL_LIMIT weights, since more make the drawing
-                          very tall.  Unlabelled edges still show w on hover (SVG).
+    caption : str         text under the graph (wrapped into lines of CAPTION_WIDTH)
+    edge_labels : bool    neuron view: list each neuron's weights (and their grads)
+                          in its box, one edge to each; None (the default) does so
+                          when there are at most EDGE_LABEL_LIMIT weights, else the
+                          network is summarised: one edge per layer, the weights on
+                          hover (SVG tooltips), except for the ``focus`` neuron
+    focus                 neuron view: the neuron drawn in full in a summarised
+                          network: its z or h Value, a label ("z2[3]") or (l, j);
+                          by default the output layer's neuron 0
+    size : str or tuple   None (as large as the drawing), "page" (a book's column,
+                          7 in wide), "notebook" (9 in), "slide" (a 16:9 slide,
+                          larger fonts) or (width, height) in inches: a drawing
+                          larger than that is shrunk to fit
     grads : dict          {Value: number} shown instead of those Values' ``.grad``
                           (None: not known yet, drawn as "?"); the steppers draw the
                           grads of one backward pass this way
@@ -203,10 +267,13 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
     order = topological_order(root)
     style = _Style(number_format, show_grad, color_by_grad,
                    _highlight_colours(highlight), order, grads, pending, highlight_edges)
-    g = _new_digraph(rankdir, caption)
+    g = _new_digraph(rankdir, _wrap(caption), size)
     if view == "neuron":
-        _draw_neurons(g, root, order, style, edge_labels)
+        _draw_neurons(g, root, order, style, edge_labels, focus)
         return g
+    if focus is not None:
+        raise ValueError("draw_graph: focus= picks a neuron of the neuron view; "
+                         "use it with view='neuron'")
     if len(order) > max_nodes:
         raise ValueError(
             f"draw_graph: this graph has {len(order)} Values, more than max_nodes="
@@ -231,6 +298,7 @@ class _Style:
         self.pending = set(pending)
         self.edge_colours = dict(highlight_edges or {})
         self.largest_grad = max((abs(self.grad(v) or 0.0) for v in order), default=0.0)
+        self.index = {v: k for k, v in enumerate(order)}  # v<k>: a node's id
 
     def grad(self, value):
         """The grad to show: from ``grads`` when given there, else ``value.grad``."""
@@ -264,23 +332,48 @@ class _Style:
 # --- scalar view ----------------------------------------------------------------
 
 def _value_label(value, index, style, show_ids):
-    """The HTML-like table of one Value: name | data | grad (delta for a z node)."""
+    """The HTML-like table of one Value, stacked so it stays narrow: its name, then
+    data, then grad (for a z node, a last row "= δ1[0]": its grad is that delta)."""
     parts = parse_label(value.label) if value.label else None
     name = notation(value.label) if value.label else (f"<I>v{index}</I>" if show_ids else "")
-    cells = []
-    if name:
-        cells.append(f"<TD><B>{name}</B></TD>")
-    cells.append(f"<TD>data {style.number(style.data(value))}</TD>")
+    rows = [f"<B>{name}</B>"] if name else []
+    rows.append(f"data {style.number(style.data(value))}")
     if style.show_grad:
-        if parts is not None and parts[0] == "z":
-            cells.append(f"<TD>{delta_notation(parts[1], parts[2])} = grad "
-                         f"{style.number(style.grad(value))}</TD>")
-        else:
-            cells.append(f"<TD>grad {style.number(style.grad(value))}</TD>")
+        grad = style.number(style.grad(value))
+        rows.append(f"grad {grad}")
+        if parts is not None and parts[0] == "z":  # its grad is the document's delta
+            rows.append(f"= {delta_notation(parts[1], parts[2])}")
     colour = style.highlight_colour(value)
-    border = f' COLOR="{colour}" BORDER="3"' if colour else ' BORDER="0"'
-    return (f'<<TABLE CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"{border} '
-            f'BGCOLOR="{style.fill(value)}"><TR>{"".join(cells)}</TR></TABLE>>')
+    border = f' COLOR="{colour}" BORDER="3"' if colour else ' BORDER="1"'
+    cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
+    return (f'<<TABLE CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"{border} '
+            f'BGCOLOR="{style.fill(value)}">{cells}</TABLE>>')
+
+
+def _weighted_sum_label(v, style):
+    """A w·h+b node as its equation, one row per product (``W1[0,0] × x[0]``), then
+    ``+ b1[0]``.  The edges of a weight and of the input it multiplies both end on
+    their product's row (port p0, p1, ...; the bias's on port b): the pairs show."""
+    w, h, b = weighted_sum_operands(v.children)
+
+    def name(u):
+        return notation(u.label) if u.label else f"v{style.index[u]}"
+
+    rows = [f"<TR><TD><B>{html.escape(v.op)}</B></TD></TR>"]
+    rows += [f'<TR><TD PORT="p{i}" ALIGN="LEFT">{name(wi)} × {name(hi)}</TD></TR>'
+             for i, (wi, hi) in enumerate(zip(w, h))]
+    rows.append(f'<TR><TD PORT="b" ALIGN="LEFT">+ {name(b)}</TD></TR>')
+    return ('<<TABLE BORDER="1" STYLE="ROUNDED" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="1">{"".join(rows)}</TABLE>>')
+
+
+def _operand_ports(v):
+    """Where each operand's edge ends on ``v``'s operation node: on a w·h+b node,
+    the row of its product (w_i and h_i both on p<i>) or of the bias; else the node."""
+    if v.op != "w·h+b":
+        return [""] * len(v.children)
+    n = len(weighted_sum_operands(v.children)[0])
+    return [f":p{i}:w" for i in range(n)] * 2 + [":b:w"]
 
 
 def _groups(order):
@@ -307,7 +400,7 @@ def _groups(order):
 
 
 def _draw_scalars(g, order, style, show_ids):
-    index = {v: k for k, v in enumerate(order)}
+    index = style.index
     group = _groups(order)
     clusters = {}
     for v in order:
@@ -316,39 +409,41 @@ def _draw_scalars(g, order, style, show_ids):
     def add_value(target, v):
         k = index[v]
         target.node(f"v{k}", _value_label(v, k, style, show_ids), shape="plaintext")
-        if v.children:
-            target.node(f"v{k}op", html.escape(v.op), shape="circle", width="0.3",
-                        fixedsize="false", fontsize="10", margin="0.02")
+        if v.op == "w·h+b":
+            target.node(f"v{k}op", _weighted_sum_label(v, style), shape="plaintext")
+        elif v.children:
+            shape = "circle" if len(v.op) == 1 else "box"  # a box is narrower for "tanh"
+            target.node(f"v{k}op", html.escape(v.op), shape=shape, style="rounded",
+                        width="0.25", height="0.25", margin="0.02")
 
     for v in clusters.pop(None, []):
         add_value(g, v)
     if ("input",) in clusters:
         with g.subgraph(name="cluster_inputs") as c:
-            c.attr(label="inputs x = h(0)", style="rounded", color="grey")
+            c.attr(label="inputs x = h0", labelloc="t", style="rounded", color="grey")
             for v in clusters.pop(("input",)):
                 add_value(c, v)
     for l in sorted({key[0] for key in clusters}):
         with g.subgraph(name=f"cluster_layer{l}") as layer:
-            layer.attr(label=f"layer {l}", style="rounded", color="grey40")
+            layer.attr(label=f"layer {l}", labelloc="t", style="rounded", color="grey40")
             for j in sorted(key[1] for key in clusters if key[0] == l):
                 with layer.subgraph(name=f"cluster_layer{l}_neuron{j}") as neuron:
-                    neuron.attr(label=f"neuron {j}", style="dashed", color="grey60")
+                    neuron.attr(label=f"neuron {j}", labelloc="t", style="dashed", color="grey60")
                     for v in clusters[(l, j)]:
                         add_value(neuron, v)
     for v in order:
         k = index[v]
+        ports = _operand_ports(v)
         for position, child in enumerate(v.children):  # operand order; a + a: two edges
-            colour = style.edge_colour((v, position))
-            if colour:
-                g.edge(f"v{index[child]}", f"v{k}op", color=colour, penwidth="2.5")
-            else:
-                g.edge(f"v{index[child]}", f"v{k}op")
+            _edge(g, f"v{index[child]}", f"v{k}op{ports[position]}",
+                  style.edge_colour((v, position)))
         if v.children:
-            colour = style.edge_colour((v, None))
-            if colour:
-                g.edge(f"v{k}op", f"v{k}", color=colour, penwidth="2.5")
-            else:
-                g.edge(f"v{k}op", f"v{k}")
+            _edge(g, f"v{k}op", f"v{k}", style.edge_colour((v, None)))
+
+
+def _edge(g, tail, head, colour):
+    """One edge; a coloured one (a step's or a path's) drawn thicker."""
+    g.edge(tail, head, **({"color": colour, "penwidth": "2.5"} if colour else {}))
 
 
 # --- neuron view ----------------------------------------------------------------
@@ -371,29 +466,54 @@ def find_mlp_nodes(order, what="draw_graph(view='neuron')"):
     return found
 
 
-def _neuron_label(l, j, z, h, b, style):
-    rows = [f"<TR><TD COLSPAN=\"2\"><B>neuron {j} of layer {l}</B></TD></TR>"]
+def _row(cells, port=None, fill=None):
+    """One row of a neuron's box: name (left), then numbers.  ``port`` names the row's
+    first cell (an edge ends on its left side) or, as ``("h",)``, its last cell (an
+    edge leaves from its right side)."""
+    tags = [' ALIGN="LEFT"'] + [""] * (len(cells) - 1)
+    if isinstance(port, tuple):
+        tags[-1] += f' PORT="{port[0]}"'
+    elif port:
+        tags[0] += f' PORT="{port}"'
+    fill = f' BGCOLOR="{fill}"' if fill else ""
+    return "<TR>" + "".join(f"<TD{tag}{fill}>{c}</TD>" for tag, c in zip(tags, cells)) + "</TR>"
+
+
+def _neuron_label(l, j, nodes, style, weights):
+    """One neuron as one box: its weights W[j, i] in index order (when ``weights``
+    lists them: one row each, where the edge of input i ends), b, z, h and delta."""
+    z, h, b = nodes[("z", l, j)], nodes.get(("h", l, j)), nodes.get(("b", l, j))
+    grads = style.show_grad
+    rows = []
+    for i in weights:
+        w = nodes[("W", l, j, i)]
+        cells = [notation(w.label), style.number(w.data)]
+        if grads:
+            cells.append(f"grad {style.number(style.grad(w))}")
+        rows.append(_row(cells, port=f"w{i}", fill="#d8f5d8" if style.edge_colour(w) else None))
+    blank = [""] if grads and weights else []
     if b is not None:
-        rows.append(f"<TR><TD>{notation(b.label)}</TD><TD>{style.number(b.data)}</TD></TR>")
-    rows.append(f"<TR><TD>{notation(z.label)}</TD><TD>{style.number(style.data(z))}</TD></TR>")
+        rows.append(_row([notation(b.label), style.number(b.data)] + blank))
+    rows.append(_row([notation(z.label), style.number(style.data(z))] + blank))
     if h is not None and h is not z:
-        rows.append(f"<TR><TD>{notation(h.label)}</TD><TD>{style.number(style.data(h))}</TD></TR>")
-    if style.show_grad:
-        rows.append(f"<TR><TD>{delta_notation(l, j)}</TD><TD>{style.number(style.grad(z))}</TD></TR>")
+        rows.append(_row([notation(h.label), style.number(style.data(h))] + blank, port=("h",)))
+    if grads:
+        rows.append(_row([f"<B>{delta_notation(l, j)}</B>", style.number(style.grad(z))] + blank))
     colour = style.highlight_colour(z) or (style.highlight_colour(h) if h is not None else None)
     border = f' COLOR="{colour}" BORDER="3"' if colour else ' BORDER="1"'
-    return (f'<<TABLE CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"{border} '
+    return (f'<<TABLE CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"{border} '
             f'BGCOLOR="{style.fill(z)}">{"".join(rows)}</TABLE>>')
 
 
-LEGEND = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2">'
-          '<TR><TD ALIGN="LEFT"><FONT COLOR="blue"><B>&#8212;&#8212;</B></FONT> weight &gt; 0'
-          '</TD><TD ALIGN="LEFT"><FONT COLOR="red"><B>&#8212;&#8212;</B></FONT> weight &lt; 0'
-          '</TD><TD ALIGN="LEFT">thicker: larger |w|</TD></TR>{marks}</TABLE>>')
-LEGEND_MARKS = ('<TR><TD ALIGN="LEFT"><FONT COLOR="red"><B>&#9633;</B></FONT> the node of '
-                'this step</TD><TD ALIGN="LEFT"><FONT COLOR="orange"><B>&#9633;</B></FONT> '
-                'the nodes it reads</TD><TD ALIGN="LEFT"><FONT COLOR="{edge}"><B>&#8212;'
-                '&#8212;</B></FONT> the weights it reads</TD></TR>')
+# One item a row, so the legend is no wider than the column of inputs it sits in.
+LEGEND = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+          '<TR><TD ALIGN="LEFT"><FONT COLOR="blue"><B>&#8212;&#8212;</B></FONT> weight &gt; 0</TD></TR>'
+          '<TR><TD ALIGN="LEFT"><FONT COLOR="red"><B>&#8212;&#8212;</B></FONT> weight &lt; 0</TD></TR>'
+          '<TR><TD ALIGN="LEFT">thicker: larger |w|</TD></TR>{marks}</TABLE>>')
+LEGEND_MARKS = ('<TR><TD ALIGN="LEFT"><FONT COLOR="red"><B>&#9633;</B></FONT> this step\'s node</TD></TR>'
+                '<TR><TD ALIGN="LEFT"><FONT COLOR="orange"><B>&#9633;</B></FONT> the nodes it reads</TD></TR>'
+                '<TR><TD ALIGN="LEFT"><FONT COLOR="{edge}"><B>&#8212;&#8212;</B></FONT> '
+                'the weights it reads</TD></TR>')
 STEP_EDGE_COLOUR = "#00a000"  # the weights an equation reads (blue/red are the signs)
 
 
@@ -403,10 +523,29 @@ def _draw_legend(g, style):
         marks = LEGEND_MARKS.format(edge=STEP_EDGE_COLOUR)
     with g.subgraph(name="cluster_legend") as c:
         c.attr(label="", style="invis")
-        c.node("legend", LEGEND.format(marks=marks), shape="plaintext", fontsize="10")
+        c.node("legend", LEGEND.format(marks=marks), shape="plaintext")
 
 
-def _draw_neurons(g, root, order, style, edge_labels=None):
+def _focus(focus, neurons):
+    """(l, j) of the neuron ``focus`` names (its z or h Value, a label, or (l, j)), or None."""
+    if focus is None:
+        return None
+    label = getattr(focus, "label", focus)
+    parts = parse_label(label) if isinstance(label, str) else None
+    if parts is not None and parts[0] in ("z", "h"):
+        focus = parts[1:]
+    try:
+        key = tuple(int(k) for k in focus)
+    except (TypeError, ValueError):
+        key = None
+    if key not in neurons:
+        raise ValueError(f"draw_graph: focus={label!r} names no neuron of this graph; give "
+                         f"its z or h (e.g. 'z1[0]') or (l, j)")
+    return key
+
+
+def _draw_neurons(g, root, order, style, edge_labels=None, focus=None):
+    """The neuron view: inputs, one box per neuron in one cluster per layer, the loss."""
     found = find_mlp_nodes(order)
     neurons = sorted((p[1], p[2]) for p in found if p[0] == "z")
     if not neurons:
@@ -414,48 +553,74 @@ def _draw_neurons(g, root, order, style, edge_labels=None):
             "draw_graph(view='neuron') needs a graph built by an MLP (nodes labelled "
             "z1[0], h1[0], W1[0,0], ...); this graph has none: use view='scalar'"
         )
-    inputs = sorted(p[1] for p in found if p[0] == "x")
+    focus = _focus(focus, set(neurons))
+    weights = sorted(p for p in found if p[0] == "W")
+    summarised = edge_labels is None and len(weights) > EDGE_LABEL_LIMIT
+    if summarised and focus is None:  # by default the output's first neuron, in full
+        focus = (max(neurons)[0], 0)
+    listed = (not summarised) if edge_labels is None else bool(edge_labels)
+
+    def detailed(l, j):  # the neuron's weights listed in its box
+        return listed or (l, j) == focus
+
     # Neurons in index order, 0 on top: edges leave each node in the order they are
-    # written (sorted), and crossing minimisation is cut short, or Graphviz rotates
-    # a layer (8..15 above 0..7) to shorten a few edges.
-    g.attr(ordering="out", mclimit="0.01")
+    # written (sorted), and crossing minimisation is cut short.
+    g.attr(ordering="out", mclimit="0.01", ranksep="0.4", compound="true")
+    inputs = sorted(p[1] for p in found if p[0] == "x")
     with g.subgraph(name="cluster_inputs") as c:
-        c.attr(label="inputs x = h(0)", style="rounded", color="grey")
+        c.attr(label="inputs x = h0", labelloc="t", style="rounded", color="grey")
         for i in inputs:
             x = found[("x", i)]
             colour = style.highlight_colour(x)
-            c.node(f"x{i}", f"<x<SUB>{i}</SUB> = {style.number(x.data)}>", shape="ellipse",
-                   **({"color": colour, "penwidth": "3"} if colour else {}))
+            c.node(f"x{i}", f"{notation(x.label)} = {style.number(x.data)}", shape="box",
+                   style="rounded", **({"color": colour, "penwidth": "3"} if colour else {}))
     for l in sorted({l for l, _ in neurons}):
+        column = [j for layer, j in neurons if layer == l]
         with g.subgraph(name=f"cluster_layer{l}") as c:
-            c.attr(label=f"layer {l}", style="rounded", color="grey40")
-            column = [j for layer, j in neurons if layer == l]
+            width = 1 + max((p[3] for p in weights if p[1] == l), default=-1)  # inputs
+            size = f", W{l}: {len(column)}×{width}" if summarised else ""
+            c.attr(label=f"layer {l}{size}", labelloc="t", style="rounded", color="grey40")
             for j in column:
-                z, h, b = found[("z", l, j)], found.get(("h", l, j)), found.get(("b", l, j))
-                c.node(f"n{l}_{j}", _neuron_label(l, j, z, h, b, style), shape="plaintext")
-    weights = sorted(p for p in found if p[0] == "W")
-    largest = max((abs(found[p].data) for p in weights), default=0.0) or 1.0
-    if edge_labels is None:
-        edge_labels = len(weights) <= EDGE_LABEL_LIMIT
-    crowded = len(weights) > EDGE_LABEL_LIMIT  # thinner edges, more room between layers
-    g.attr(ranksep="3" if crowded else "1")
-    widest, arrow = (1.5, "0.4") if crowded else (2.5, "1")
-    for _, l, j, i in weights:
-        w = found[("W", l, j, i)]
-        source = f"x{i}" if l == 1 else f"n{l - 1}_{i}"
-        text = f"w {style.number(w.data)}"
-        if style.show_grad:
-            text += f"\ngrad {style.number(style.grad(w))}"
-        marked = style.edge_colour(w)
-        g.edge(source, f"n{l}_{j}", label=text if edge_labels or marked else "",
-               tooltip=f"{w.label}: {text}".replace("\n", ", "), fontsize="9",
-               penwidth="4" if marked else f"{0.3 + widest * abs(w.data) / largest:.2f}",
-               arrowsize=arrow,
-               color=marked or ("blue" if w.data >= 0 else "red"))
+                listed_here = sorted(p[3] for p in weights if p[1:3] == (l, j)) if detailed(l, j) else []
+                c.node(f"n{l}_{j}", _neuron_label(l, j, found, style, listed_here), shape="plaintext")
+    _draw_weights(g, found, weights, style, detailed, summarised, focus)
     last = max(l for l, _ in neurons)
     if parse_label(root.label or "") is None:  # a loss after the network's output
-        g.node("root", f"<<B>{html.escape(root.label or 'L')}</B> = "
-               f"{style.number(style.data(root))}>", shape="doubleoctagon")
+        g.node("root", f"{root.label or 'L'} = {style.number(style.data(root))}",
+               shape="box", style="rounded,bold")
         for _, j in (n for n in neurons if n[0] == last):
             g.edge(f"n{last}_{j}", "root", style="dashed")
     _draw_legend(g, style)
+
+
+def _draw_weights(g, found, weights, style, detailed, summarised, focus):
+    """One edge per weight, from input i (its h row) to the row W[j, i] of neuron j;
+    in a summarised network one edge per layer, and the weights of ``focus``."""
+    largest = max((abs(found[p].data) for p in weights), default=0.0) or 1.0
+    layers = {}
+    for p in weights:
+        layers.setdefault(p[1], []).append(p)
+    for l, ws in sorted(layers.items()):
+        source_of = (lambda i: f"x{i}") if l == 1 else (lambda i, l=l: f"n{l - 1}_{i}")
+        if summarised:
+            rows, columns = 1 + max(p[2] for p in ws), 1 + max(p[3] for p in ws)
+            # one edge from the middle of a layer to the middle of the next; its label,
+            # "W2: 16×16", is the layer's (an edge label would widen every column)
+            g.edge(source_of(columns // 2), f"n{l}_{rows // 2}",
+                   ltail="cluster_inputs" if l == 1 else f"cluster_layer{l - 1}",
+                   lhead=f"cluster_layer{l}", penwidth="3", color="grey50",
+                   tooltip=f"W{l}: {rows}×{columns} weights, drawn one by one for the "
+                           f"neuron draw_graph(focus=...) names")
+        for _, _, j, i in ws:
+            if summarised and focus not in ((l, j), (l - 1, i)):
+                continue
+            w = found[("W", l, j, i)]
+            text = f"{w.label} = {style.number(w.data)}"
+            if style.show_grad:
+                text += f", grad {style.number(style.grad(w))}"
+            marked = style.edge_colour(w)
+            tail = source_of(i) + (":h:e" if l > 1 and detailed(l - 1, i) else ":e")
+            head = f"n{l}_{j}" + (f":w{i}:w" if detailed(l, j) else "")
+            g.edge(tail, head, tooltip=text, edgetooltip=text,
+                   penwidth="3" if marked else f"{0.4 + 2.0 * abs(w.data) / largest:.2f}",
+                   color=marked or ("blue" if w.data >= 0 else "red"))

@@ -30,34 +30,11 @@ pytest.importorskip("sphinx", reason="building the book needs sphinx (pip instal
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "browser-failures"
-CHROMIUM = shutil.which("chromium")
 
 
 # --- the site, the browser, a page that records what goes wrong ----------------------
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The built book: a folder with index.html at its top."""
-    if os.environ.get("MICROGRAD_BP_SITE"):
-        return Path(os.environ["MICROGRAD_BP_SITE"])
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-c", "docs", "-W", "--keep-going", "-q", ".", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, f"the book does not build:\n{result.stdout}\n{result.stderr}"
-    return out
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium; bash run.sh test does)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+# The fixtures `site` (the built book) and `browser` (one Chromium) are in conftest.py.
 
 
 class Watched:

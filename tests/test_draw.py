@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from micrograd_bp import MLP, Value, draw
+from micrograd_bp import MLP, Value, draw, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.draw import DotNotFoundError, dot_installed, draw_graph, notation, parse_label
 from micrograd_bp.losses import mse
@@ -83,9 +83,9 @@ def test_the_document_notation():
     assert parse_label("z1[2]") == ("z", 1, 2)
     assert parse_label("x[4]") == ("x", 4)
     assert parse_label("W2[1]") is None and parse_label("loss") is None
-    assert notation("z1[2]") == "z<SUP>(1)</SUP><SUB>2</SUB>"
-    assert notation("W2[1,3]") == "W<SUP>(2)</SUP>[1,3]"
-    assert notation("b2[1]") == "b<SUP>(2)</SUP>[1]"
+    # plain text, as the code and the step texts write the names: no <SUB>/<SUP>
+    assert notation("z1[2]") == "z1[2]"
+    assert notation("W2[1,3]") == "W2[1,3]"
     assert notation("a<b") == "a&lt;b"
 
 
@@ -102,12 +102,11 @@ def test_an_mlp_is_drawn_in_clusters_per_layer_and_neuron_with_deltas():
     texts = svg_groups(graph, "node").values()
     for l in (1, 2):
         for j, z in enumerate(trace.z[l]):
-            # z(l)j, its data, and "δ(l)j = grad <dL/dz>"
-            expected = f"z ({l}) {j} data {z.data:.4f} δ ({l}) {j} = grad {z.grad:.4f}"
-            assert expected in [" ".join(t.replace("(", " (").replace(")", ") ").split())
-                                for t in texts]
+            # z<l>[j], its data, and "grad <dL/dz> = δ<l>[j]"
+            expected = f"z{l}[{j}] data {z.data:.4f} grad {z.grad:.4f} = δ{l}[{j}]"
+            assert expected in texts
     w = mlp.layers[1].neurons[1].w[2]
-    assert any(t.startswith("W (2) [1,2]") or t.startswith("W(2)[1,2]") for t in texts)
+    assert any(t.startswith("W2[1,2] data") for t in texts)
     assert f"grad {w.grad:.4f}" in " ".join(texts)
 
 
@@ -115,10 +114,10 @@ def test_nodes_join_the_cluster_of_their_neuron_in_the_dot_source():
     mlp, trace, loss = small_mlp_loss()
     source = draw_graph(loss).source
     block = source.split("subgraph cluster_layer1_neuron1 {")[1].split("}")[0]
-    assert "W<SUP>(1)</SUP>[1,0]" in block and "b<SUP>(1)</SUP>[1]" in block
-    assert "z<SUP>(1)</SUP><SUB>1</SUB>" in block and "h<SUP>(1)</SUP><SUB>1</SUB>" in block
+    assert "<B>W1[1,0]</B>" in block and "<B>b1[1]</B>" in block
+    assert "<B>z1[1]</B>" in block and "<B>h1[1]</B>" in block
     assert block.count("data") == 5  # W[1,0], W[1,1], b, z (w·h+b: one node), h
-    assert "z<SUP>(1)</SUP><SUB>0</SUB>" not in block
+    assert "<B>z1[0]</B>" not in block
 
 
 def test_options_show_grad_number_format_rankdir():
@@ -172,23 +171,44 @@ def test_the_neuron_view_has_one_node_per_neuron_and_weighted_edges():
     assert f"{z.data:.4f}" in text and f"{h.data:.4f}" in text and f"{z.grad:.4f}" in text
     assert "δ" in text
     b = mlp.layers[0].neurons[2].b
-    assert "b(1)[2]" in text.replace(" ", "") and f"{b.data:.4f}" in text  # the bias
-    edges = svg_groups(graph, "edge")
-    w = mlp.layers[1].neurons[0].w[2]
-    assert f"w {w.data:.4f}" in edges["n1_2->n2_0"]
-    assert len([e for e in edges if e != "n2_0->root" and e != "n2_1->root"]) == 3 * 2 + 2 * 3
+    assert f"b1[2] {b.data:.4f}" in text  # the bias
+    # each weight is a row of its neuron's box, in index order, with its grad
+    w = mlp.layers[1].neurons[0].w
+    rows = [f"W2[0,{i}] {w[i].data:.4f} grad {w[i].grad:.4f}" for i in range(3)]
+    box = " ".join(nodes["n2_0"].split())
+    assert all(row in box for row in rows)
+    assert [box.index(row) for row in rows] == sorted(box.index(row) for row in rows)
+    # and the edge from h1[2] ends on the row of W2[0,2]
+    source = graph.source
+    assert "n1_2:h:e -> n2_0:w2:w" in source
+    edges = [re.sub(r":\w+", "", e) for e in svg_groups(graph, "edge")]
+    assert "n1_2->n2_0" in edges
+    assert len([e for e in edges if not e.endswith("->root")]) == 3 * 2 + 2 * 3
 
 
-def test_a_large_neuron_view_puts_weights_in_tooltips_not_labels():
+def test_a_large_neuron_view_is_summarised_and_focus_draws_one_neuron_in_full():
     mlp = MLP(2, [16, 16, 1], seed=0)  # 2*16 + 16*16 + 16 = 304 weights
     loss = (mlp([0.5, -0.2]) - 1.0) ** 2
     loss.backward()
     w = mlp.layers[1].neurons[3].w[5]
-    source = draw_graph(loss, view="neuron").source
-    assert f'label="w {w.data:.4f}' not in source
-    assert f'tooltip="W2[3,5]: w {w.data:.4f}, grad {w.grad:.4f}"' in source
-    labelled = draw_graph(loss, view="neuron", edge_labels=True).source
-    assert f'label="w {w.data:.4f}' in labelled
+    row = "W2[3,5]</TD>"
+    tooltip = f'tooltip="W2[3,5] = {w.data:.4f}, grad {w.grad:.4f}"'
+    summary = draw_graph(loss, view="neuron").source
+    assert row not in summary and tooltip not in summary
+    # one edge per layer, the output neuron's 16 weights in full, one edge to the loss
+    assert summary.count(" -> ") == 3 + 16 + 1
+    assert "W3[0,15]</TD>" in summary and "W2[0,0]</TD>" not in summary
+    assert 'label="layer 2, W2: 16×16"' in summary
+    for focus in ("z2[3]", "h2[3]", (2, 3), mlp.layers[1].neurons[3]._z_label):
+        focused = draw_graph(loss, view="neuron", focus=focus).source
+        assert row in focused and tooltip in focused
+        assert focused.count(" -> ") == 3 + 1 + 16 + 1  # its 16 weights in, 1 out
+        assert "W3[0,15]</TD>" not in focused
+    assert draw_graph(loss, view="neuron", edge_labels=True).source.count("grad") > 304
+    with pytest.raises(ValueError, match="focus='z9\\[0\\]' names no neuron"):
+        draw_graph(loss, view="neuron", focus="z9[0]")
+    with pytest.raises(ValueError, match="view='neuron'"):
+        draw_graph(loss, focus="z2[3]", max_nodes=5000)
 
 
 def test_the_neuron_view_needs_one_sample_of_an_mlp():
@@ -212,6 +232,20 @@ def test_bad_options_name_the_option():
         draw_graph(o, max_nodes=0)
     with pytest.raises(TypeError, match="draw_graph needs a Value"):
         draw_graph([o])
+    with pytest.raises(ValueError, match="size"):
+        draw_graph(o, size="poster")
+    for size in [(0, 3), (5,), (float("nan"), 2), 7]:
+        with pytest.raises(ValueError, match=r"draw_graph: size must be one of page, notebook, slide"):
+            draw_graph(o, size=size)
+
+
+def test_a_size_fits_the_drawing_into_its_place():
+    o = tanh_neuron()
+    assert 'size="7,40"' in draw_graph(o, size="page").source
+    assert 'size="3,2"' in draw_graph(o, size=(3, 2)).source
+    slide = draw_graph(o, size="slide").source
+    assert "fontsize=16" in slide and 'size="12.8,7.2"' in slide  # 16:9, larger fonts
+    assert not re.search(r"\bsize=", draw_graph(o).source)  # as large as it is
 
 
 def test_without_dot_rendering_says_how_to_install_it_and_the_source_stays(monkeypatch, tmp_path):
@@ -249,9 +283,7 @@ def _node_tops(svg, prefix):
     for g in root.iter(f"{SVG}g"):
         title = g.find(f"{SVG}title")
         if g.get("class") == "node" and title.text.startswith(prefix):
-            shape = next(e for e in g if e.tag in (f"{SVG}polygon", f"{SVG}ellipse"))
-            y = shape.get("cy") or shape.get("points").split()[0].split(",")[1]
-            tops[title.text] = float(y)
+            tops[title.text] = float(g.find(f"{SVG}text").get("y"))  # its first line
     return tops
 
 
@@ -277,4 +309,34 @@ def test_the_neuron_view_has_a_legend_for_colours_and_step_marks():
     assert "weight > 0" in legend and "weight < 0" in legend and "this step" not in legend
     marked = draw_graph(loss, view="neuron", highlight=[trace.z[1][0]])
     legend = svg_groups(marked, "node")["legend"]
-    assert "the node of this step" in legend and "the weights it reads" in legend
+    assert "this step's node" in legend and "the weights it reads" in legend
+
+
+@needs_dot
+def test_a_weighted_sum_is_drawn_as_its_equation_with_each_pair_on_one_row():
+    from micrograd_bp.nn import Neuron
+
+    neuron = Neuron(3, "tanh", l=1, j=0, seed=3)
+    x = [Value(0.5, label="x[0]"), Value(-1.0, label="x[1]"), Value(2.0, label="x[2]")]
+    z, h = neuron.forward_with_z(x)
+    graph = draw_graph(h)
+    op = next(text for title, text in svg_groups(graph, "node").items() if text.startswith("w·h+b"))
+    assert op == "w·h+b W1[0,0] × x[0] W1[0,1] × x[1] W1[0,2] × x[2] + b1[0]"
+    ids = {v.label: f"v{k}" for k, v in enumerate(topological_order(h))}
+    zop = f"{ids['z1[0]']}op"
+    for i in range(3):  # the weight and the input it multiplies end on one row
+        assert f"{ids[f'W1[0,{i}]']} -> {zop}:p{i}:w" in graph.source
+        assert f"{ids[f'x[{i}]']} -> {zop}:p{i}:w" in graph.source
+    assert f"{ids['b1[0]']} -> {zop}:b:w" in graph.source
+
+
+def test_a_long_caption_is_wrapped_into_left_aligned_lines():
+    o = tanh_neuron()
+    long = "step 4: " + " + ".join(f"W1[0,{i}]·x[{i}]" for i in range(12))
+    source = draw_graph(o, caption=long).source
+    label = re.search(r'\blabel="([^"]*)"\s+labeljust', source).group(1)
+    lines = label.split("\\l")[:-1]
+    assert len(lines) > 1 and all(len(line) <= draw.CAPTION_WIDTH for line in lines)
+    assert " ".join(lines) == long
+    assert draw_graph(o, caption="").source.count("labeljust") == 0
+    assert draw_graph(o, caption="a\\lb\\l").source.count("a\\lb\\l") == 1  # lines kept

@@ -1,6 +1,7 @@
 """``micrograd-bp graph``: the built-in examples, --expr read safely, the output files."""
 
 import math
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -58,6 +59,39 @@ def test_the_output_formats(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["graph", "--format", "pdf", "--out", str(pdf)]) == 0
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+@needs_dot
+@pytest.mark.parametrize("ending", ["svg", "png", "pdf"])
+def test_a_slide_picture_fits_a_16_9_slide_with_large_labels(tmp_path, ending):
+    out = tmp_path / f"slide.{ending}"
+    assert main(["graph", "--example", "mlp", "--view", "neuron", "--size", "slide",
+                 "--out", str(out)]) == 0
+    data = out.read_bytes()
+    if ending == "png":  # 144 dpi: at most 13.33 x 7.5 inches = 1920 x 1080 pixels
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert 1000 < width <= 1920 and height <= 1080
+    elif ending == "pdf":  # at most 13.33 x 7.5 inches of 72 points
+        box = [float(x) for x in re.search(rb"/MediaBox \[([^\]]*)\]", data).group(1).split()]
+        assert box[2] - box[0] <= 13.34 * 72 and box[3] - box[1] <= 7.51 * 72
+    else:  # the labels: 16 pt, shrunk by the fit no further than to 12 pt on the slide
+        root = ET.parse(out).getroot()
+        width = float(root.get("width").removesuffix("pt"))
+        view = [float(x) for x in root.get("viewBox").split()]
+        sizes = [float(t.get("font-size")) for t in root.iter(f"{SVG}text")]
+        assert width <= 13.34 * 72 and 16.0 in sizes  # the boxes' font; clusters' is larger
+        assert min(sizes) * width / view[2] >= 12
+
+
+@needs_dot
+def test_focus_draws_one_neuron_of_a_large_network_in_full(tmp_path):
+    out = tmp_path / "focus.svg"
+    assert main(["graph", "--expr", "a*b", "--var", "a=1", "--var", "b=2", "--view", "neuron",
+                 "--out", str(out)]) == 2  # not an MLP: one line, no picture
+    assert main(["graph", "--example", "mlp", "--view", "neuron", "--focus", "z2[1]",
+                 "--out", str(out)]) == 0
+    assert main(["graph", "--example", "mlp", "--view", "neuron", "--focus", "z7[1]",
+                 "--out", str(out)]) == 2
 
 
 @needs_dot

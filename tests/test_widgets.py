@@ -211,7 +211,7 @@ def test_layer_frames_fill_in_one_delta_per_frame_in_the_neuron_view():
     assert frames[0].graph.source.count("<TD>?</TD>") == 5  # every δ unknown
 
     def green(frame):
-        edges = re.findall(r"(\w+) -> (\w+) \[([^\]]*)\]", frame.graph.source)
+        edges = re.findall(r"(\w+)[:\w]* -> (\w+)[:\w]* \[([^\]]*)\]", frame.graph.source)
         return sorted(f"{a}->{b}" for a, b, attributes in edges if "#00a000" in attributes)
 
     engine = frames[6:8]  # start, δ2[0], δ2[1], 2 + δ1[0], then the edges into δ1[1]

@@ -2,6 +2,7 @@
 
     micrograd-bp graph --example neuron --out neuron.svg
     micrograd-bp graph --example mlp --view neuron --format png
+    micrograd-bp graph --example mlp --view neuron --size slide --out fig.pdf
     micrograd-bp graph --expr "tanh(a*b + c)" --var a=2 --var b=-3 --var c=10
 
 An ``--expr`` is read with Python's ``ast`` module and evaluated node by node:
@@ -40,6 +41,13 @@ def add_arguments(parser):
                         help="svg, png or pdf (default: from the --out file's ending, else svg)")
     parser.add_argument("--out", help="the file to write, ending in .svg, .png or .pdf "
                                       "(default: graph.FORMAT; with --steps, none unless given)")
+    parser.add_argument("--size", choices=("page", "notebook", "slide"), default=None,
+                        help="fit the picture to a book's page (7 in wide), a notebook (9 in) or "
+                             "a 16:9 slide (13.33 x 7.5 in, larger fonts, a PNG 1920 px wide); "
+                             "default: as large as the drawing is")
+    parser.add_argument("--focus", metavar="NEURON",
+                        help="--view neuron: the neuron drawn in full in a large network, "
+                             "e.g. z2[3]")
     parser.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR")
     parser.add_argument("--no-grad", action="store_true", help="do not show the grads")
     parser.add_argument("--color-by-grad", action="store_true",
@@ -267,7 +275,7 @@ def check_outputs(args):
 
 def run(args):
     from micrograd_bp.checks import write_file
-    from micrograd_bp.draw import MAX_NODES, DotNotFoundError, draw_graph
+    from micrograd_bp.draw import MAX_NODES, DotNotFoundError, draw_graph, png_dpi
 
     try:
         out, fmt = check_outputs(args)
@@ -280,7 +288,8 @@ def run(args):
             root.backward()
         graph = draw_graph(root, rankdir=args.rankdir, show_grad=not args.no_grad,
                            color_by_grad=args.color_by_grad, view=args.view,
-                           max_nodes=args.max_nodes or MAX_NODES, show_ids=args.explain)
+                           max_nodes=args.max_nodes or MAX_NODES, show_ids=args.explain,
+                           size=args.size, focus=args.focus)
     except (ValueError, TypeError, ZeroDivisionError, OverflowError, ImportError,
             OSError) as error:
         _error(error)
@@ -288,6 +297,8 @@ def run(args):
     if out is None:
         return write_steps(args)
     try:
+        if fmt == "png":
+            png_dpi(graph, args.size)
         data = graph.pipe(format=fmt)  # made in full before the file is opened
     except DotNotFoundError as error:
         source = out + ".gv"
@@ -313,7 +324,8 @@ def write_steps(args):
     from micrograd_bp.player import save_html
     from micrograd_bp.widgets import save_gif
 
-    options = dict(rankdir=args.rankdir, color_by_grad=args.color_by_grad, view=args.view)
+    options = dict(rankdir=args.rankdir, color_by_grad=args.color_by_grad, view=args.view,
+                   size=args.size)
     if args.max_nodes:
         options["max_nodes"] = args.max_nodes
     try:
