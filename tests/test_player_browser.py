@@ -7,7 +7,6 @@ disabled exactly at the ends.  "whole" shows the whole drawing at once.
 Playwright drives Debian's chromium (never a downloaded browser).
 """
 
-import shutil
 
 import pytest
 
@@ -18,8 +17,7 @@ from micrograd_bp.frames import backward_frames, layer_frames
 from micrograd_bp.player import element_html
 
 pytestmark = pytest.mark.browser
-sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright")
-CHROMIUM = shutil.which("chromium")
+pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright")
 
 if not dot_installed():
     pytest.skip("drawing frames needs Graphviz's dot", allow_module_level=True)
@@ -54,14 +52,7 @@ def mlp_frames():
     return layer_frames(loss, weights=["W1[0,2]", "W2[2,0]"], caption=False)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+# The fixture `browser` (one Chromium for the session) is in conftest.py.
 
 
 def inside(inner, outer, slack=1.0):
