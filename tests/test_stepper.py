@@ -8,7 +8,7 @@ import pytest
 from micrograd_bp import MLP, Value, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.losses import mse
-from micrograd_bp.steps import backward_steps, delta_name, number, explain_backward, explain_forward, forward_steps
+from micrograd_bp.steps import backward_steps, delta_name, number, explain_backward, explain_forward, forward_steps, root_name
 
 # Every test here walks a graph; a walk that never ends (a broken mark in
 # graph.py, say) fails after a minute instead of hanging the run.
@@ -197,6 +197,20 @@ def test_unlabelled_nodes_get_their_topological_index_as_name():
     for k, node in enumerate(order):
         if not node.label and node.children:
             assert f"v{k}.grad = dL/dv{k}" in text
+
+
+def test_the_texts_name_the_root_whose_grads_they_pass_on():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    z = x * w
+    z.label = "z"
+    h = z.tanh()
+    h.label = "h"  # no loss: the grads are dh/d(node)
+    assert [s.headline().split(" = ")[1] for s in backward_steps(h)] == ["dh/dh", "dh/dz"]
+    h.label = "x*w squashed"  # a label with spaces is bracketed, as in the other texts
+    assert next(iter(backward_steps(h))).headline().startswith("(x*w squashed).grad = d(x*w squashed)/d(x*w squashed)")
+    loss = (h - 1.0) ** 2  # unlabelled: the root is L, as backward()'s dL/d(node)
+    assert [s.headline().split(" = ")[1] for s in backward_steps(loss)][-2:] == ["dL/d(x*w squashed)", "dL/dz"]
+    assert root_name(loss) == "L" and root_name(z) == "z"
 
 
 class TensorLike:
