@@ -225,6 +225,16 @@ def test_a_non_value_is_refused_at_once(not_a_value):
         backward_steps(not_a_value)  # before any step is asked for
 
 
+def test_another_engines_graph_steps_through_its_own_backward():
+    from learner_engine import engine  # a learner's engine of the lecture's kind (tests/)
+
+    learner_value = engine()["Value"]
+    a, b = learner_value(2.0), learner_value(-3.0)
+    (step,) = backward_steps(a * b)  # the learner's own _backward, called and watched
+    assert str(step).startswith("v2._backward()   where v2 = ")
+    assert (a.grad, b.grad) == (-3.0, 2.0)
+
+
 def test_a_term_reads_well_when_printed():
     x, w = Value(2.0, label="x"), Value(-3.0, label="w")
     step = next(iter(backward_steps(x * w)))
