@@ -26,10 +26,8 @@ from .draw import STEP_EDGE_COLOUR, draw_graph
 from .graph import topological_order
 from .labels import parse_label
 from .layersteps import STEP_TITLES, layer_steps
-from .steps import backward_steps, forward_steps
+from .steps import backward_steps, forward_steps, root_name
 
-FORWARD_TEXT = ("Forward pass done: every node holds its data. "
-                "Backward starts at the root with dL/dL = 1.")
 BACKWARD_MARKS = ("In each step: red, the node passing its grad on; orange, its operands, "
                   "whose grads it adds to (+=); '?', a grad not computed yet in this pass.")
 START_TEXT = ("Forward pass: the inputs and parameters are known; every other node is '?'.\n"
@@ -150,9 +148,10 @@ def backward_frames(root, *, caption=True, forward=False, **draw_options):
     if forward:
         frames = forward_frames(root, caption=caption, **draw_options)
     else:
-        first = draw_graph(root, show_grad=False,
-                           caption=_caption(FORWARD_TEXT) if caption else "", **draw_options)
-        frames = [Frame(first, FORWARD_TEXT)]
+        text = forward_done(root)
+        first = draw_graph(root, show_grad=False, caption=_caption(text) if caption else "",
+                           **draw_options)
+        frames = [Frame(first, text)]
     frames[-1].text += "\n" + BACKWARD_MARKS
     graph_root = nodes.as_graph(root, "backward_frames")  # a learner's graph: its mirror
     shown = {v: NOT_YET for v in topological_order(graph_root)}  # "?" until computed
@@ -166,6 +165,13 @@ def backward_frames(root, *, caption=True, forward=False, **draw_options):
                            **draw_options)
         frames.append(Frame(graph, text, step))
     return frames
+
+
+def forward_done(root):
+    """The text between the passes: ``... Backward starts at the root with dh/dh = 1.``"""
+    r = root_name(root)
+    return (f"Forward pass done: every node holds its data. "
+            f"Backward starts at the root with d{r}/d{r} = 1.")
 
 
 def _writes(step):
@@ -204,7 +210,7 @@ def forward_frames(root, *, caption=True, **draw_options):
         graph = draw_graph(root, show_grad=False, pending=pending, highlight=_marks(step.node),
                            caption=_caption(text) if caption else "", **draw_options)
         frames.append(Frame(graph, text, step))
-    frames[-1].text += "\n" + FORWARD_TEXT
+    frames[-1].text += "\n" + forward_done(root)
     return frames
 
 

@@ -344,7 +344,7 @@ def html_player(frames_or_root, *, forward=False, title="Backpropagation, step b
         draw_options.setdefault("caption", False)  # the text is shown under the drawing
         draw_options["forward"] = forward
     elif forward:
-        raise TypeError("stepper: forward=True applies to a Value, not to frames already made")
+        raise TypeError("html_player: forward=True applies to a Value, not to frames already made")
     frames = as_frames(frames_or_root, draw_options)
     if widget:
         return step_widget(frames, interval=interval)

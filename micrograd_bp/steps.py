@@ -10,7 +10,7 @@ after each node has passed its grad on to its children, and tells what happened:
     >>> n = x1 * w1; n.label = "n"
     >>> for step in backward_steps(n):
     ...     print(step)
-    n.grad = dL/dn = 1.0   where n = x1 * w1
+    n.grad = dn/dn = 1.0   where n = x1 * w1
       x1.grad += w1.data × n.grad = -3.0 × 1.0 = -3.0   (x1.grad: 0.0 -> -3.0)
       w1.grad += x1.data × n.grad = 2.0 × 1.0 = 2.0   (w1.grad: 0.0 -> 2.0)
 
@@ -21,7 +21,10 @@ registry of operations (:func:`micrograd_bp.rules.local_derivatives`; each
 operation's entry also says how its derivative is written in these texts), interior grads reset
 first, leaves accumulating.  Running every step leaves exactly the grads that
 ``backward()`` leaves.  In a graph built by an MLP, a z node's grad is the
-document's delta^(l)_j = dL/dz^(l)_j, and the steps name it so.
+document's delta^(l)_j = dL/dz^(l)_j, and the steps name it so.  Each step
+writes its node's grad as the derivative of the root, by the root's label:
+``dh/dz`` when the root is labelled h; ``dL/dz`` when the root has no label (L,
+as ``backward()``'s docstring calls the root).
 
 The steps tell the grads *this* pass fills in: every node starts from 0, also a
 leaf that still holds the grad of an earlier ``backward()`` (it gets this pass's
@@ -44,7 +47,7 @@ from .labels import delta_of, names
 from .learner_steps import learner_steps
 from .rules import OPERATIONS, local_derivatives, weighted_sum_operands
 
-__all__ = ["number", "wrapped", "TEXT_WIDTH", "names", "delta_name", "Term", "Step", "backward_steps", "explain_backward",
+__all__ = ["number", "wrapped", "TEXT_WIDTH", "names", "root_name", "delta_name", "Term", "Step", "backward_steps", "explain_backward",
            "ForwardStep", "forward_steps", "explain_forward"]
 
 
@@ -69,6 +72,12 @@ def wrapped(line, indent="    "):
 def delta_name(value):
     """``δ1[0]`` for the node ``z1[0]`` of an MLP (its grad is delta^(1)_0), else None."""
     return delta_of(value.label)
+
+
+def root_name(root):
+    """How the texts name the root, whose grad the steps pass on: its label (``h``),
+    or L without one (``backward()`` fills every node with dL/d(node), L the root)."""
+    return names([root])[root] if getattr(root, "label", "") else "L"
 
 
 def _formula(op, operands):
@@ -111,27 +120,30 @@ class Step:
     ----------
     index : int           0 for the first step (the root), 1 for the next, ...
     node : Value          the node whose grad is passed on
-    grad : float          node.grad = dL/d(node), final when the step runs
+    grad : float          node.grad = d(root)/d(node), final when the step runs
     name : str            the node's name (its label, or v<k>)
+    root_name : str       the root's name: the grad is d<root_name>/d<name>
     grad_name : str       how its grad is written: ``n.grad``, or ``δ1[0]`` for z1[0]
     terms : tuple of Term one per child, in operand order
     child_names : tuple   the children's names
     """
 
-    def __init__(self, index, node, name, child_names, terms):
+    def __init__(self, index, node, name, child_names, terms, root_name):
         self.index = index
         self.node = node
         self.grad = node.grad
         self.name = name
+        self.root_name = root_name
         delta = delta_name(node)
         self.grad_name = delta or f"{name}.grad"
         self.child_names = tuple(child_names)
         self.terms = tuple(terms)
 
     def headline(self):
-        """``n.grad = dL/dn = 0.5   where n = x1 * w1``."""
+        """``n.grad = dL/dn = 0.5   where n = x1 * w1`` (``dh/dn`` when the root is h)."""
         formula = _formula(self.node.op, self.child_names)
-        return f"{self.grad_name} = dL/d{self.name} = {number(self.grad)}   where {self.name} = {formula}"
+        derivative = f"d{self.root_name}/d{self.name}"
+        return f"{self.grad_name} = {derivative} = {number(self.grad)}   where {self.name} = {formula}"
 
     def lines(self):
         """One line of arithmetic per child, e.g.
@@ -156,7 +168,7 @@ def backward_steps(root, *, leaf_grads=None):
     """Run ``root.backward()`` one node at a time, yielding a :class:`Step` after each.
 
     Before the first step, as in ``backward()``, every interior node's grad is reset
-    to 0 and ``root.grad`` gets +1 (dL/dL = 1).  Then, in reverse topological
+    to 0 and ``root.grad`` gets +1 (d root/d root = 1).  Then, in reverse topological
     order, each interior node applies the chain rule to its children::
 
         child.grad += d node/d child × node.grad
@@ -201,7 +213,7 @@ def _steps(root, leaf_grads):
             else:  # a leaf: the same sum from 0 (0.0 + x == x exactly), as on a fresh graph
                 after = leaf_grads[child] = before + d * g
             terms.append(Term(child, d, text, d * g, before, after))
-        yield Step(index, node, name[node], child_names, terms)
+        yield Step(index, node, name[node], child_names, terms, root_name=root_name(root))
         index += 1
 
 

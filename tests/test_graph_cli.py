@@ -160,7 +160,7 @@ def test_without_dot_the_dot_source_is_written(tmp_path, monkeypatch, capsys):
 def test_explain_prints_the_backward_steps(tmp_path, capsys):
     assert main(["graph", "--explain", "--out", str(tmp_path / "g.svg")]) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("o.grad = dL/do = 1.0   where o = tanh(n)")
+    assert printed.startswith("o.grad = do/do = 1.0   where o = tanh(n)")
     assert "w1.grad += x1.data × (x1*w1).grad = 2.0 × 0.5 = 1.0" in printed
 
 

@@ -66,7 +66,7 @@ def test_forward_then_backward_on_one_slider():
     s = stepper(neuron_example(), forward=True, fallback=None)
     assert len(s) == 6 + 5  # leaves, 5 nodes computed; then 5 backward steps
     assert s.frames[1].text.startswith("forward: ")
-    with pytest.raises(TypeError, match="forward=True applies to a Value"):
+    with pytest.raises(TypeError, match="html_player: forward=True applies to a Value"):
         stepper(s.frames, forward=True)
 
 

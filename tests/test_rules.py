@@ -109,7 +109,7 @@ def test_a_new_operation_steps_with_its_text(registry):
     y = x.apply("softplus")
     y.label = "y"
     (step,) = backward_steps(y)
-    assert step.headline().startswith("y.grad = dL/dy = 1.0   where y = softplus(x)")
+    assert step.headline().startswith("y.grad = dy/dy = 1.0   where y = softplus(x)")
     assert step.lines()[0].startswith("x.grad += sigmoid(x.data) × y.grad = 0.5 × 1.0 = 0.5")
 
 

@@ -8,7 +8,7 @@ import pytest
 from micrograd_bp import MLP, Value, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.losses import mse
-from micrograd_bp.steps import backward_steps, delta_name, number, explain_backward, explain_forward, forward_steps
+from micrograd_bp.steps import backward_steps, delta_name, number, explain_backward, explain_forward, forward_steps, root_name
 
 # Every test here walks a graph; a walk that never ends (a broken mark in
 # graph.py, say) fails after a minute instead of hanging the run.
@@ -199,6 +199,20 @@ def test_unlabelled_nodes_get_their_topological_index_as_name():
             assert f"v{k}.grad = dL/dv{k}" in text
 
 
+def test_the_texts_name_the_root_whose_grads_they_pass_on():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    z = x * w
+    z.label = "z"
+    h = z.tanh()
+    h.label = "h"  # no loss: the grads are dh/d(node)
+    assert [s.headline().split(" = ")[1] for s in backward_steps(h)] == ["dh/dh", "dh/dz"]
+    h.label = "x*w squashed"  # a label with spaces is bracketed, as in the other texts
+    assert next(iter(backward_steps(h))).headline().startswith("(x*w squashed).grad = d(x*w squashed)/d(x*w squashed)")
+    loss = (h - 1.0) ** 2  # unlabelled: the root is L, as backward()'s dL/d(node)
+    assert [s.headline().split(" = ")[1] for s in backward_steps(loss)][-2:] == ["dL/d(x*w squashed)", "dL/dz"]
+    assert root_name(loss) == "L" and root_name(z) == "z"
+
+
 class TensorLike:
     """Has a grad but is no Value, like a PyTorch tensor."""
     grad = None
@@ -209,6 +223,16 @@ class TensorLike:
 def test_a_non_value_is_refused_at_once(not_a_value):
     with pytest.raises(TypeError, match="backward_steps needs a Value, got " + type(not_a_value).__name__):
         backward_steps(not_a_value)  # before any step is asked for
+
+
+def test_another_engines_graph_steps_through_its_own_backward():
+    from learner_engine import engine  # a learner's engine of the lecture's kind (tests/)
+
+    learner_value = engine()["Value"]
+    a, b = learner_value(2.0), learner_value(-3.0)
+    (step,) = backward_steps(a * b)  # the learner's own _backward, called and watched
+    assert str(step).startswith("v2._backward()   where v2 = ")
+    assert (a.grad, b.grad) == (-3.0, 2.0)
 
 
 def test_a_term_reads_well_when_printed():

@@ -50,7 +50,7 @@ def test_the_current_node_is_red_and_its_children_orange():
 def test_the_caption_carries_the_chain_rule_line():
     o, _ = tanh_neuron()
     frames = backward_frames(o)
-    assert "step 1: o.grad = dL/do = 1.0" in frames[1].graph.source
+    assert "step 1: o.grad = do/do = 1.0" in frames[1].graph.source
     assert "n.grad += (1 - o.data²) × o.grad" in frames[1].text
     assert "step 1" not in backward_frames(tanh_neuron()[0], caption=False)[1].graph.source
 
@@ -65,7 +65,7 @@ def test_an_mlp_steps_through_the_deltas():
     out = mlp([1.0, 0.5])
     frames = backward_frames(out)
     texts = "\n".join(f.text for f in frames)
-    assert "δ2[0] = dL/dz2[0]" in texts and "δ1[1] = dL/dz1[1]" in texts
+    assert "δ2[0] = dz2[0]/dz2[0]" in texts and "δ1[1] = dz2[0]/dz1[1]" in texts  # the root is z2[0]
 
 
 @needs_dot
@@ -150,9 +150,9 @@ def test_the_widget_steps_forward_and_back():
     assert picture.value.split(">", 1)[1] == box.frames[2].svg().split(">", 1)[1]  # a window on it
     whole.value = True
     assert re.search(r'viewBox="0\.00 0\.00 ', picture.value)  # the whole drawing
-    assert "n.grad = dL/dn" in text.value
+    assert "n.grad = do/dn" in text.value
     previous.click()
-    assert slider.value == 1 and "o.grad = dL/do" in text.value
+    assert slider.value == 1 and "o.grad = do/do" in text.value
     slider.value = 5
     following.click()
     assert slider.value == 5 and following.disabled  # stays on the last frame
@@ -193,8 +193,8 @@ def test_forward_frames_compute_one_node_each_then_backward_follows():
     assert frames[1].graph.source.count("data ?") == 1
     assert frames[1].step.node is out.children[0]
     assert "out = tanh(v2) = tanh(-6.0) = " in frames[2].text
-    assert "Backward starts" in frames[2].text and "data ?" not in frames[2].graph.source
-    assert frames[3].step.node is out and "out.grad = dL/dout = 1.0" in frames[3].text
+    assert "Backward starts at the root with dout/dout = 1." in frames[2].text and "data ?" not in frames[2].graph.source
+    assert frames[3].step.node is out and "out.grad = dout/dout = 1.0" in frames[3].text
     assert "grad" not in frames[2].graph.source and "grad" in frames[3].graph.source
 
 
