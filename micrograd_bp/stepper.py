@@ -12,8 +12,8 @@ after each node has passed its grad on to its children, and tells what happened:
       x1.grad += w1.data × n.grad = -3.0 × 1.0 = -3.0   (x1.grad: 0.0 -> -3.0)
       w1.grad += x1.data × n.grad = 2.0 × 1.0 = 2.0   (w1.grad: 0.0 -> 2.0)
 
-The walk is ``backward()``'s: the graph in reverse topological order
-(:func:`micrograd_bp.graph.topological_order`), the local derivatives from the same
+The walk is ``backward()``'s: the graph in reverse topological order (here read from
+:func:`micrograd_bp.graph.topological_order`, which lists backward()'s order), the local derivatives from the same
 registry of operations (:func:`micrograd_bp.rules.local_derivatives`; each
 operation's entry also says how its derivative is written in these texts), interior grads reset
 first, leaves accumulating.  Running every step leaves exactly the grads that
