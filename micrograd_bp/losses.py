@@ -24,7 +24,7 @@ def _values(xs, what):
     return [x if isinstance(x, Value) else Value(x) for x in xs]
 
 
-def _one_hot(target, n, what):
+def one_hot(target, n, what):
     """t as a list of n numbers, from a class index or a one-hot list."""
     if isinstance(target, numbers.Integral) and not isinstance(target, bool):
         if not 0 <= target < n:
@@ -81,7 +81,7 @@ def cross_entropy(z, target):
     where h = softmax(z).
     """
     log_h = log_softmax(z)
-    t = _one_hot(target, len(log_h), "cross_entropy")
+    t = one_hot(target, len(log_h), "cross_entropy")
     L = -Value.sum([tk * lk for tk, lk in zip(t, log_h) if tk != 0.0] or [Value(0.0)])
     L.label = "cross_entropy"
     return L

@@ -18,7 +18,7 @@ neuron or a layer, and ``mlp.trace(x)`` records z^(l) and h^(l) of every layer.
 
 import random
 
-from . import checks, labels
+from . import checks, labels, torch_bridge
 from .engine import Value, collector_paused
 
 ACTIVATIONS = checks.ACTIVATIONS  # relu, tanh, sigmoid, linear
@@ -218,14 +218,21 @@ class MLP(Module):
 
     def to_torch(self, dtype=None):
         """The same network as a ``torch.nn.Sequential`` (see :mod:`micrograd_bp.torch_bridge`)."""
-        from .torch_bridge import to_torch
-        return to_torch(self, dtype)
+        return torch_bridge.to_torch(self, dtype)
 
     @classmethod
     def from_torch(cls, module):
-        """An MLP with the weights of a PyTorch Sequential (see :mod:`micrograd_bp.torch_bridge`)."""
-        from .torch_bridge import from_torch
-        return from_torch(module)
+        """An MLP with the weights of a PyTorch Sequential (read by
+        :func:`micrograd_bp.torch_bridge.read_sequential`; a round trip is exact)."""
+        spec = torch_bridge.read_sequential(module)
+        mlp = cls(spec.nin, spec.nouts, activation=spec.activation,
+                  output_activation=spec.output_activation, seed=0)
+        for layer, (W, b) in zip(mlp.layers, spec.weights):
+            for neuron, W_j, b_j in zip(layer.neurons, W, b):
+                for w, value in zip(neuron.w, W_j):
+                    w.data = value
+                neuron.b.data = b_j
+        return mlp
 
     def __repr__(self):
         sizes = [len(layer.neurons) for layer in self.layers]

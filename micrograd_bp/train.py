@@ -66,7 +66,7 @@ def _class_of(output, threshold=0.0):
     return max(range(len(scores)), key=scores.__getitem__)
 
 
-def _class_index(label):
+def class_index(label):
     """A label as a class index: -1/+1 (hinge labels) become 0/1."""
     return 0 if label == -1 else label
 
@@ -90,7 +90,7 @@ def accuracy(model, X, y):
 
 
 def _fraction_correct(predicted, y):
-    return sum(p == _class_index(t) for p, t in zip(predicted, y)) / len(y)
+    return sum(p == class_index(t) for p, t in zip(predicted, y)) / len(y)
 
 
 # --- the loss of one sample --------------------------------------------------------
@@ -222,7 +222,7 @@ def fit(model, X, y, *, loss="hinge", optimizer=None, epochs=100, batch_size=Non
                 batch_loss, predicted = train_step(model, X, y, batch, loss_fn, optimizer, alpha)
             total += batch_loss * len(batch)
             if classifying:
-                correct += sum(p == _class_index(y[i]) for p, i in zip(predicted, batch))
+                correct += sum(p == class_index(y[i]) for p, i in zip(predicted, batch))
             shown.step(batch_loss)
         history.loss.append(total / n)
         history.accuracy.append(correct / n if classifying else None)

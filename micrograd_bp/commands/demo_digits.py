@@ -10,10 +10,9 @@ true labels, and ``report.txt`` with the test accuracy.
 """
 
 import os
-import sys
 import time
 
-from .demo import cannot_write, check_writable, finish, report
+from .demo_common import cannot_write, check_writable, fail, finish, report, speaker
 
 RECIPE = dict(hidden=32, optimizer="adam", lr=0.01, epochs=12, batch_size=32, test_size=0.2)
 MAX_MISTAKES_SHOWN = 24
@@ -79,12 +78,11 @@ def run(args, progress):
         data = digits(test_size=RECIPE["test_size"], seed=args.seed)
     except OSError as error:
         return cannot_write(out, error)
-    except ImportError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except ImportError as missing:
+        return fail(missing, 2)
     s = settings(args)
     X, y, model, optimizer = build(s, data)
-    say = (lambda *a: None) if args.quiet else print
+    say = speaker(args)
     summary = describe(s, X, data)
     say(summary)
     start = time.perf_counter()
@@ -103,6 +101,6 @@ def run(args, progress):
     written.append(os.path.join(out, "report.txt"))
     text = report(summary, history, accuracy(model, X, y), seconds, written, notes,
                   title="micrograd_bp demo: handwritten digits", test_accuracy=test_accuracy)
-    return finish(out, written, notes, text, say,
+    return finish(written, notes, text, say,
                   f"digits: loss {history.loss[-1]:.4f}, test accuracy {test_accuracy:.1%} "
                   f"after {s['epochs']} epochs ({seconds:.1f} s)")
