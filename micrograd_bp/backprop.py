@@ -25,6 +25,7 @@ from . import checks as _checks
 from . import equations_text as _text
 from . import losses
 from ._optional import require
+from .draw import draw_graph
 from .engine import Value
 from .equations import EquationCheck, Recorded, evaluate, sigma, sigma_prime, softmax  # noqa: F401
 
@@ -115,7 +116,6 @@ class BackpropReport:
         ``graph`` extra).  For B > 1 each z node holds delta_i / B, the grad of the
         batch-mean loss.
         """
-        from .draw import draw_graph
         if not 0 <= sample < self.B:
             raise IndexError(f"report.draw: sample {sample} is out of range for a batch of {self.B}")
         root = self.loss if self.B == 1 else self.sample_losses[sample]

@@ -16,6 +16,7 @@ Needs numpy (the ``equations`` extra) and PyTorch (the ``torch`` extra).
 import html
 
 from .backprop import as_batch, check_backprop
+from .equations import within_tolerance
 from .equations_text import STEP_NAMES, tex, text_matrix
 from .torch_bridge import torch_backward
 
@@ -33,8 +34,7 @@ class TorchColumn:
 
     def agrees(self, tol):
         """Equation, engine and PyTorch all agree within tol (absolute near 1, relative above)."""
-        scale = max(1.0, float(abs(self.check.equation).max()))
-        return self.check.agrees(tol) and self.max_diff <= tol * scale
+        return self.check.agrees(tol) and within_tolerance(self.max_diff, self.check.equation, tol)
 
 
 class ThreeWayReport:

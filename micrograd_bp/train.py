@@ -211,23 +211,34 @@ def fit(model, X, y, *, loss="hinge", optimizer=None, epochs=100, batch_size=Non
     order = list(range(n))
     history = History()
     shown = progress_meter(progress, epochs, -(-n // B))  # -(-n // B): batches per epoch, rounded up
-    for epoch in range(epochs):
-        shown.start_epoch(epoch)
-        if B < n:
-            rng.shuffle(order)
-        total, correct = 0.0, 0
-        for start in range(0, n, B):
-            batch = order[start:start + B]
-            with collector_paused():  # see engine.collector_paused: a step is faster
-                batch_loss, predicted = train_step(model, X, y, batch, loss_fn, optimizer, alpha)
-            total += batch_loss * len(batch)
-            if classifying:
-                correct += sum(p == class_index(y[i]) for p, i in zip(predicted, batch))
-            shown.step(batch_loss)
-        history.loss.append(total / n)
-        history.accuracy.append(correct / n if classifying else None)
-        history.lr.append(optimizer.lr)
-        history.val_accuracy.append(accuracy(model, *validation) if validation else None)
-        shown.end_epoch(history)
+    try:
+        for epoch in range(epochs):
+            shown.start_epoch(epoch)
+            if B < n:
+                rng.shuffle(order)
+            batches = [order[start:start + B] for start in range(0, n, B)]
+            total, correct = _epoch(model, X, y, batches, loss_fn, optimizer, alpha, classifying, shown)
+            history.loss.append(total / n)
+            history.accuracy.append(correct / n if classifying else None)
+            history.lr.append(optimizer.lr)
+            history.val_accuracy.append(accuracy(model, *validation) if validation else None)
+            shown.end_epoch(history)
+    except BaseException:  # an error or Ctrl-C: the bar stops before anyone reports it
+        shown.abort()
+        raise
     shown.close(history)
     return history
+
+
+def _epoch(model, X, y, batches, loss_fn, optimizer, alpha, classifying, shown):
+    """One pass over the minibatches, one step each: (sum over the samples of their
+    batch's loss, how many samples were classified right)."""
+    total, correct = 0.0, 0
+    for batch in batches:
+        with collector_paused():  # see engine.collector_paused: a step is faster
+            batch_loss, predicted = train_step(model, X, y, batch, loss_fn, optimizer, alpha)
+        total += batch_loss * len(batch)
+        if classifying:
+            correct += sum(p == class_index(y[i]) for p, i in zip(predicted, batch))
+        shown.step(batch_loss)
+    return total, correct

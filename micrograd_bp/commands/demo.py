@@ -15,7 +15,14 @@ the number of arms or blobs).
 import os
 import time
 
+from micrograd_bp import datasets
 from micrograd_bp.checks import number_arg, whole_number_arg, write_file
+from micrograd_bp.draw import DotNotFoundError, draw_graph
+from micrograd_bp.losses import cross_entropy, hinge
+from micrograd_bp.nn import MLP
+from micrograd_bp.optim import SGD, Adam, linear_decay
+from micrograd_bp.plots import plot_decision_boundary, plot_history
+from micrograd_bp.train import accuracy, fit
 
 from . import demo_digits
 from .demo_common import (CLASSES_ONLY_FOR, cannot_write, check_writable, finish, refuse_classes,
@@ -87,9 +94,6 @@ def settings(args):
 
 def build(s):
     """(X, y, model, optimizer) for the settings s."""
-    from micrograd_bp import MLP, datasets
-    from micrograd_bp.optim import SGD, Adam, linear_decay
-
     make = getattr(datasets, s["dataset"])
     extra = {"spiral": {"classes": s["classes"]}, "blobs": {"centers": s["classes"]}}.get(s["dataset"], {})
     X, y = make(n=s["samples"], noise=s["noise"], seed=s["seed"], **extra)
@@ -119,8 +123,6 @@ def describe(s, model, optimizer):
 
 def sample_loss(model, x, label, loss):
     """L for one sample (the forward pass only)."""
-    from micrograd_bp.losses import cross_entropy, hinge
-
     output = model(x)
     L = hinge(output, 1 if label == 1 else -1) if loss == "hinge" else cross_entropy(output, label)
     L.label = "L"
@@ -178,8 +180,6 @@ def _set_parameters(model, values):
 
 
 def _draw_sample(model, x, label, s, path, when):
-    from micrograd_bp.draw import draw_graph
-
     L = one_sample_loss(model, x, label, s["loss"])
     caption = f"one sample x = ({x[0]:.3f}, {x[1]:.3f}), label {label}, {when}: L = {L.data:.4f}"
     g = draw_graph(L, view="neuron", number_format=".3f", caption=caption)
@@ -188,8 +188,6 @@ def _draw_sample(model, x, label, s, path, when):
 
 
 def write_plots(model, X, y, history, out):
-    from micrograd_bp.plots import plot_decision_boundary, plot_history
-
     paths = [os.path.join(out, "loss_curve.png"), os.path.join(out, "decision_boundary.png")]
     plot_history(history).savefig(paths[0], dpi=100)
     plot_decision_boundary(model, X, y, resolution=80).savefig(paths[1], dpi=100)
@@ -198,8 +196,6 @@ def write_plots(model, X, y, history, out):
 
 def write_outputs(model, X, y, history, s, out, initial=None):
     """Every file the demo writes, and a note for each one (or each it had to skip)."""
-    from micrograd_bp.draw import DotNotFoundError
-
     written, notes = [], []
     try:
         written += write_plots(model, X, y, history, out)
@@ -215,8 +211,6 @@ def write_outputs(model, X, y, history, s, out, initial=None):
 
 
 def run(args):
-    from micrograd_bp.train import accuracy, fit
-
     if args.dataset == "digits":
         refuse_classes(args)
         return demo_digits.run(args, show_progress(args, speaker(args)))

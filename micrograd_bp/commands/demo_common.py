@@ -5,6 +5,7 @@ import os
 import sys
 import tempfile
 
+from micrograd_bp._optional import require
 from micrograd_bp.checks import write_file
 
 CLASSES_ONLY_FOR = ("spiral", "blobs")  # the datasets whose number of classes --classes sets
@@ -42,7 +43,7 @@ def cannot_write(out, oserror):
 def show_progress(args, say):
     """True if a progress bar can be shown (tqdm is installed) and is wanted."""
     try:
-        import tqdm.auto  # noqa: F401  (only to know whether a bar can be shown)
+        require("tqdm.auto", "progress", "a progress bar")  # only to know whether one can be shown
     except ImportError:
         say("(no progress bar: pip install -e '.[progress]' to see one)")
         return False
