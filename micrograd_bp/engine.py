@@ -357,7 +357,9 @@ def collector_paused():
     and every few hundred allocations the collector scans the graph's nodes
     again, looking for reference cycles that a Value graph never has (its nodes
     are freed by reference counting the moment the graph is dropped).
-    ``backward()`` and ``fit()`` use it; the collector's previous state is restored.
+    ``backward()``, ``MLP.trace`` (every forward pass of an MLP) and ``fit()`` use it,
+    where docs/benchmarks.md measures that it pays; the collector's previous state
+    is restored.
     """
     was_on = gc.isenabled()
     gc.disable()

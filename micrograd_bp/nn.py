@@ -124,7 +124,6 @@ class Layer(Module):
         """h^(l), always a list (also for a layer of one neuron)."""
         return self.forward_with_z(h)[1]
 
-    @collector_paused()
     def forward_with_z(self, h):
         """(z^(l), h^(l)) as two lists, one entry per neuron."""
         pairs = [n.forward_with_z(h) for n in self.neurons]
