@@ -37,6 +37,11 @@ class Module:
     def __call__(self, *inputs):
         return self.forward(*inputs)
 
+    def outputs(self, *inputs):
+        """The output as a list, one Value per output, whatever ``forward`` returns:
+        the one shape code that handles any model can rely on (``fit``, ``predict``)."""
+        return unsqueezed(self(*inputs))
+
     def __repr__(self):
         return f"{type(self).__name__}({len(self.parameters())} parameters)"
 
@@ -136,6 +141,18 @@ class Layer(Module):
         return f"Layer(nin={len(self.neurons[0].w)}, nout={len(self.neurons)}, activation={self.activation!r})"
 
 
+def squeezed(outputs):
+    """A network's outputs as ``mlp(x)`` returns them: the one Value of a one-output
+    network, else the list (PyTorch's ``squeeze`` of a length-1 dimension).  So
+    ``(mlp(x) - y) ** 2`` reads as in micrograd; ``mlp.outputs(x)`` is always a list."""
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def unsqueezed(output):
+    """What a model call returned, as a list of Values (a single Value becomes [it])."""
+    return [output] if isinstance(output, Value) else list(output)
+
+
 class Trace:
     """What one forward pass computed, layer by layer, in the document's names.
 
@@ -154,8 +171,8 @@ class Trace:
 
     @property
     def output(self):
-        last = self.h[-1]
-        return last[0] if len(last) == 1 else last
+        """h^(L) as the MLP call returns it (see :func:`squeezed`)."""
+        return squeezed(self.h[-1])
 
     def __repr__(self):
         sizes = [len(h) for h in self.h]
@@ -209,8 +226,13 @@ class MLP(Module):
         return record
 
     def forward(self, x):
-        """The network's output: a Value if the last layer has one neuron, else a list."""
+        """The network's output h^(L): a Value if the last layer has one neuron, else a
+        list (:func:`squeezed`).  For one shape whatever the width, use :meth:`outputs`."""
         return self.trace(x).output
+
+    def outputs(self, x):
+        """h^(L) as a list, one Value per output neuron, also for one output."""
+        return self.trace(x).h[-1]
 
     def named_parameters(self):
         return [pair for layer in self.layers for pair in layer.named_parameters()]

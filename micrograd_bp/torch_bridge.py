@@ -19,8 +19,8 @@ none)::
     )
 
 :func:`to_torch` copies the weights into PyTorch and ``MLP.from_torch`` copies
-them back (a round trip is exact), reading them with :func:`read_sequential`.  :func:`torch_backward` runs the forward and
-backward passes of a minibatch in PyTorch and keeps every layer's z^(l) with
+them back (a round trip is exact), reading them with :func:`read_sequential`.
+:func:`torch_backward` runs the forward and backward passes of a minibatch in PyTorch and keeps every layer's z^(l) with
 its gradient, so the document's delta^(l) = dL/dz^(l) can be read off PyTorch's
 autograd and compared with the engine's z grads.
 

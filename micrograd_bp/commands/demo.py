@@ -25,8 +25,16 @@ from micrograd_bp.plots import plot_decision_boundary, plot_history
 from micrograd_bp.train import accuracy, fit
 
 from . import demo_digits
-from .demo_common import (CLASSES_ONLY_FOR, cannot_write, check_writable, finish, refuse_classes,
-                          report, show_progress, speaker)
+from .demo_common import (
+    CLASSES_ONLY_FOR,
+    cannot_write,
+    check_writable,
+    finish,
+    refuse_classes,
+    report,
+    show_progress,
+    speaker,
+)
 
 HELP = "train an MLP on a 2-D dataset (micrograd's demo) and write plots and a report"
 
