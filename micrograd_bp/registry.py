@@ -94,7 +94,7 @@ class Operation:
 
     __slots__ = ("name", "arity", "forward", "derivative", "text", "params", "built_in")
 
-    def __init__(self, name, arity, forward, derivative, text, params, built_in=False):
+    def __init__(self, name, arity, forward, derivative, text, params, built_in):
         self.name, self.arity, self.forward = name, arity, forward
         self.derivative, self.text, self.params = derivative, text, params
         self.built_in = built_in  # one of rules.py's entries, which user code cannot replace
