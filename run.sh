@@ -39,17 +39,22 @@ if [ "${#missing[@]}" -gt 0 ]; then
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-[ -x .venv/bin/python ] || python3 -m venv .venv
+[ -x .venv/bin/python ] || { echo "making the virtual environment .venv"; python3 -m venv .venv; }
 py=.venv/bin/python
-pip_install() { "$py" -m pip install --quiet --disable-pip-version-check "$@"; }
+pip_install() {  # says what it installs: the first time, this is the long part
+    echo "installing $* into .venv with pip (the first time takes a minute or two)"
+    "$py" -m pip install --quiet --disable-pip-version-check "$@"
+}
 
 case "$job" in
     demo)
         pip_install -e ".[all]"
+        echo "running: python -m micrograd_bp demo $*"
         exec "$py" -m micrograd_bp demo "$@" ;;
     test)
         pip_install -e ".[test]"
         [ "${SKIP_TORCH:-0}" = 1 ] || pip_install "torch==2.13.0"
+        echo "running: python -m pytest $*"
         exec "$py" -m pytest "$@" ;;
     bench)
         pip_install -e ".[bench]"

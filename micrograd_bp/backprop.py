@@ -25,6 +25,7 @@ from . import checks as _checks
 from . import equations_text as _text
 from . import losses
 from ._optional import require
+from .draw import draw_graph
 from .engine import Value
 from .equations import EquationCheck, Recorded, evaluate, sigma, sigma_prime, softmax  # noqa: F401
 
@@ -115,7 +116,6 @@ class BackpropReport:
         ``graph`` extra).  For B > 1 each z node holds delta_i / B, the grad of the
         batch-mean loss.
         """
-        from .draw import draw_graph
         if not 0 <= sample < self.B:
             raise IndexError(f"report.draw: sample {sample} is out of range for a batch of {self.B}")
         root = self.loss if self.B == 1 else self.sample_losses[sample]
@@ -144,7 +144,7 @@ def check_backprop(mlp, X, T, loss="cross_entropy", tol=1e-9):
             "check_backprop: softmax + cross-entropy reads the last layer's outputs as "
             f"logits z^(L), so the MLP needs output_activation='linear', got "
             f"{mlp.output_activation!r}")
-    X, T = _as_batch(X, T, len(mlp.layers[-1].neurons), loss)
+    X, T = as_batch(X, T, len(mlp.layers[-1].neurons), loss)
     mlp.zero_grad()
     traces = [mlp.trace(x) for x in X]
     if loss == "cross_entropy":
@@ -161,7 +161,7 @@ def check_backprop(mlp, X, T, loss="cross_entropy", tol=1e-9):
                           loss=L_batch, loss_name=loss, tol=tol)
 
 
-def _as_batch(X, T, n_out, loss):
+def as_batch(X, T, n_out, loss):
     """(list of samples, list of target vectors), from one sample or a minibatch."""
     X = list(X)
     if not X:
@@ -178,9 +178,7 @@ def _as_batch(X, T, n_out, loss):
 def _target_vector(t, n, loss):
     """t as a list of n floats (a class index becomes a one-hot vector)."""
     if isinstance(t, numbers.Integral) and not isinstance(t, bool) and loss == "cross_entropy":
-        if not 0 <= t < n:
-            raise ValueError(f"check_backprop: class index {t} is out of range for {n} classes")
-        return [1.0 if k == t else 0.0 for k in range(n)]
+        return losses.one_hot(t, n, "check_backprop")
     t = [float(tk) for tk in (t if hasattr(t, "__len__") else [t])]
     if len(t) != n:
         raise ValueError(f"check_backprop: a target has {len(t)} entries but the MLP has {n} outputs")

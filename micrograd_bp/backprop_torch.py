@@ -15,7 +15,8 @@ Needs numpy (the ``equations`` extra) and PyTorch (the ``torch`` extra).
 
 import html
 
-from .backprop import _as_batch, check_backprop
+from .backprop import as_batch, check_backprop
+from .equations import within_tolerance
 from .equations_text import STEP_NAMES, tex, text_matrix
 from .torch_bridge import torch_backward
 
@@ -33,8 +34,7 @@ class TorchColumn:
 
     def agrees(self, tol):
         """Equation, engine and PyTorch all agree within tol (absolute near 1, relative above)."""
-        scale = max(1.0, float(abs(self.check.equation).max()))
-        return self.check.agrees(tol) and self.max_diff <= tol * scale
+        return self.check.agrees(tol) and within_tolerance(self.max_diff, self.check.equation, tol)
 
 
 class ThreeWayReport:
@@ -156,7 +156,7 @@ def check_backprop_torch(mlp, X, T, loss="cross_entropy", tol=1e-9):
     ``ok`` when every equation agrees with both the engine and PyTorch.
     """
     engine_report = check_backprop(mlp, X, T, loss=loss, tol=tol)
-    X_batch, T_batch = _as_batch(X, T, len(mlp.layers[-1].neurons), loss)
+    X_batch, T_batch = as_batch(X, T, len(mlp.layers[-1].neurons), loss)
     torch_pass = torch_backward(mlp.to_torch(), X_batch, T_batch, loss=loss)
     rows = [TorchColumn(c, _torch_values(c.name, c.l, torch_pass)) for c in engine_report.checks]
     return ThreeWayReport(engine_report, rows, torch_pass)

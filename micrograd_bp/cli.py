@@ -2,8 +2,8 @@
 
 Each command lives in its own module under ``micrograd_bp/commands/`` and provides
 ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> exit code``.
-Command modules import optional packages only inside ``run``, so ``--help`` always
-works.
+Command modules import optional packages only when they run (through
+``micrograd_bp._optional.require``), so ``--help`` always works.
 """
 
 import argparse

@@ -7,12 +7,8 @@ operation's local derivative lives in its entry of one registry,
 chain rule once per edge.  (The arithmetic operators compute their forward value
 inline, the same formula as their entry, because they are most of every graph.)
 
-Why it is fast and lean (compared with micrograd): ``__slots__`` instead of a
-``__dict__`` per node, the operands in two slots instead of a set (or a tuple:
-one object per node for the garbage collector to track, not two), and no
-closure per node.  A node therefore holds no reference cycle, so Python frees a
-graph the moment its root is dropped, without waiting for the cyclic garbage
-collector.
+Why a node is built the way it is (``__slots__``, two operand slots, no closure)
+is measured in docs/benchmarks.md.
 """
 
 import contextlib
@@ -294,22 +290,33 @@ class Value:
                 child.grad += d * g
 
 
+class _Listed(float):
+    """The 0.0 that marks a node listed by one walk of ``_interior_order``.
+
+    A float subclass with a ``__dict__`` is a mutable object, so Python guarantees it
+    an identity of its own: ``grad is listed`` is true for this walk's mark only, on
+    every implementation.  (A plain float has no such guarantee: PyPy's ``is``
+    compares floats by value, so a fresh 0.0 would look listed.)
+    """
+
+
 def _interior_order(root):
     """The interior nodes of ``root``'s graph (no leaves) in topological order, each
     node's grad reset to 0 as it is listed: what backward() walks.
 
-    The same depth-first walk as graph.topological_order, tuned because backward() runs it
-    on graphs of millions of nodes (clever, for speed and memory):
+    It lists the same nodes in the same order as graph.topological_order without the
+    leaves (a test pins the two together), tuned because backward() runs it on graphs
+    of millions of nodes:
 
     * leaves are never pushed: they take no chain-rule step and keep their grads;
     * no set of visited nodes and no mark slot per node: the grads themselves are the
       walk's marks.  A node being opened holds the token ``opened``; a listed node
-      holds ``listed``, a 0.0 made fresh for this walk (so a 0.0 left by an earlier
-      walk is not mistaken for it).  ``listed`` is the reset grad: the chain rule then
-      adds to it like to any 0.0, and the node is in the CPU cache as it is reset,
-      which saves a second pass over a large graph.
+      holds ``listed``, a 0.0 made for this walk (a ``_Listed``, so a 0.0 left by an
+      earlier walk is not mistaken for it).  ``listed`` is the reset grad: the chain
+      rule adds to it like to any 0.0 (the sum is a plain float), and the node is in
+      the CPU cache as it is reset, which saves a second pass over a large graph.
     """
-    opened, listed = object(), float("0")  # float("0"): a new float object, never a shared constant
+    opened, listed = object(), _Listed()
     order = []
     stack = [root] if root._a is not None else []
     try:
@@ -350,7 +357,9 @@ def collector_paused():
     and every few hundred allocations the collector scans the graph's nodes
     again, looking for reference cycles that a Value graph never has (its nodes
     are freed by reference counting the moment the graph is dropped).
-    ``backward()`` and ``fit()`` use it; the collector's previous state is restored.
+    ``backward()``, ``MLP.trace`` (every forward pass of an MLP) and ``fit()`` use it,
+    where docs/benchmarks.md measures that it pays; the collector's previous state
+    is restored.
     """
     was_on = gc.isenabled()
     gc.disable()

@@ -18,6 +18,8 @@ engine's.  How an equation is written (text, LaTeX, HTML) is
 
 from dataclasses import dataclass, field
 
+from . import equations_text
+
 # --- the activations, from their closed forms (not from the engine's rules) ------
 
 
@@ -51,6 +53,14 @@ def softmax(z, np):
 
 
 # --- one equation, checked --------------------------------------------------------
+
+def within_tolerance(max_diff, reference, tol):
+    """max |diff| <= tol * max(1, largest |reference|): absolute near 1, relative above.
+
+    The one rule every check of an equation uses; False for nan as well.
+    """
+    return max_diff <= tol * max(1.0, float(abs(reference).max()))
+
 
 @dataclass(eq=False)
 class EquationCheck:
@@ -88,30 +98,23 @@ class EquationCheck:
         return float(abs(self.equation - self.engine).max())
 
     def agrees(self, tol):
-        """max |diff| <= tol * max(1, largest |value|): absolute near 1, relative above.
-
-        False for nan as well.
-        """
-        scale = max(1.0, float(abs(self.equation).max()))
-        return self.max_diff <= tol * scale
+        """The equation and the engine agree: :func:`within_tolerance` of the equation."""
+        return within_tolerance(self.max_diff, self.equation, tol)
 
     @property
     def text(self):
         """The equation in plain text, e.g. ``z^(1) = W^(1) h^(0) + b^(1)``."""
-        from .equations_text import text
-        return text(self)
+        return equations_text.text(self)
 
     @property
     def latex(self):
         """The equation in LaTeX."""
-        from .equations_text import latex
-        return latex(self)
+        return equations_text.latex(self)
 
     @property
     def substituted(self):
         """The equation in LaTeX with its numbers put in."""
-        from .equations_text import substituted
-        return substituted(self)
+        return equations_text.substituted(self)
 
     def __repr__(self):
         return (f"EquationCheck(step={self.step}, l={self.l}, {self.text!r}, "

@@ -1,15 +1,14 @@
 """Loss functions, written as compositions of Value operations.
 
 Because every loss is built from the engine's own operations, its graph can be
-drawn and its backward pass stepped through like any other.  Each one pauses the
-cyclic garbage collector while it builds (see ``engine.collector_paused``).  Averaging over a
+drawn and its backward pass stepped through like any other.  Averaging over a
 minibatch is explicit: :func:`batch_mean` is the document's 1/B sum over i.
 """
 
 import numbers
 
 from . import checks
-from .engine import Value, collector_paused
+from .engine import Value
 
 
 def _values(xs, what):
@@ -24,7 +23,7 @@ def _values(xs, what):
     return [x if isinstance(x, Value) else Value(x) for x in xs]
 
 
-def _one_hot(target, n, what):
+def one_hot(target, n, what):
     """t as a list of n numbers, from a class index or a one-hot list."""
     if isinstance(target, numbers.Integral) and not isinstance(target, bool):
         if not 0 <= target < n:
@@ -41,7 +40,6 @@ def _one_hot(target, n, what):
     return [float(tk) for tk in t]
 
 
-@collector_paused()
 def log_softmax(z):
     """log h_k = z_k - log sum_j e**z_j, computed as (z_k - m) - log sum_j e**(z_j - m).
 
@@ -59,7 +57,6 @@ def log_softmax(z):
     return log_h
 
 
-@collector_paused()
 def softmax(z):
     """h_k = e**z_k / sum_j e**z_j (stable: the max logit is subtracted first)."""
     z = _values(z, "softmax")
@@ -73,7 +70,6 @@ def softmax(z):
     return h
 
 
-@collector_paused()
 def cross_entropy(z, target):
     """L = -sum_k t_k log softmax(z)_k, for logits z and a class index or one-hot t.
 
@@ -81,13 +77,12 @@ def cross_entropy(z, target):
     where h = softmax(z).
     """
     log_h = log_softmax(z)
-    t = _one_hot(target, len(log_h), "cross_entropy")
+    t = one_hot(target, len(log_h), "cross_entropy")
     L = -Value.sum([tk * lk for tk, lk in zip(t, log_h) if tk != 0.0] or [Value(0.0)])
     L.label = "cross_entropy"
     return L
 
 
-@collector_paused()
 def mse(h, t):
     """L = 1/n sum_k (h_k - t_k)**2, the mean squared error (PyTorch's convention)."""
     h = _values(h, "mse")
@@ -104,14 +99,12 @@ def hinge(score, y):
     return (1 - y * score).relu()
 
 
-@collector_paused()
 def l2(parameters, alpha):
     """The L2 penalty alpha * sum_p p**2 (weight decay)."""
     checks.number(alpha, "l2: alpha", 0)
     return alpha * Value.sum([p * p for p in _values(parameters, "l2")])
 
 
-@collector_paused()
 def batch_mean(losses):
     """The minibatch average 1/B sum_{i=1..B} L_i (the document's 1/B sum)."""
     losses = _values(losses, "batch_mean")

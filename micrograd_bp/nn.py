@@ -18,7 +18,7 @@ neuron or a layer, and ``mlp.trace(x)`` records z^(l) and h^(l) of every layer.
 
 import random
 
-from . import checks, labels
+from . import checks, labels, torch_bridge
 from .engine import Value, collector_paused
 
 ACTIVATIONS = checks.ACTIVATIONS  # relu, tanh, sigmoid, linear
@@ -36,6 +36,11 @@ class Module:
 
     def __call__(self, *inputs):
         return self.forward(*inputs)
+
+    def outputs(self, *inputs):
+        """The output as a list, one Value per output, whatever ``forward`` returns:
+        the one shape code that handles any model can rely on (``fit``, ``predict``)."""
+        return unsqueezed(self(*inputs))
 
     def __repr__(self):
         return f"{type(self).__name__}({len(self.parameters())} parameters)"
@@ -124,7 +129,6 @@ class Layer(Module):
         """h^(l), always a list (also for a layer of one neuron)."""
         return self.forward_with_z(h)[1]
 
-    @collector_paused()
     def forward_with_z(self, h):
         """(z^(l), h^(l)) as two lists, one entry per neuron."""
         pairs = [n.forward_with_z(h) for n in self.neurons]
@@ -135,6 +139,18 @@ class Layer(Module):
 
     def __repr__(self):
         return f"Layer(nin={len(self.neurons[0].w)}, nout={len(self.neurons)}, activation={self.activation!r})"
+
+
+def squeezed(outputs):
+    """A network's outputs as ``mlp(x)`` returns them: the one Value of a one-output
+    network, else the list (PyTorch's ``squeeze`` of a length-1 dimension).  So
+    ``(mlp(x) - y) ** 2`` reads as in micrograd; ``mlp.outputs(x)`` is always a list."""
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def unsqueezed(output):
+    """What a model call returned, as a list of Values (a single Value becomes [it])."""
+    return [output] if isinstance(output, Value) else list(output)
 
 
 class Trace:
@@ -155,8 +171,8 @@ class Trace:
 
     @property
     def output(self):
-        last = self.h[-1]
-        return last[0] if len(last) == 1 else last
+        """h^(L) as the MLP call returns it (see :func:`squeezed`)."""
+        return squeezed(self.h[-1])
 
     def __repr__(self):
         sizes = [len(h) for h in self.h]
@@ -210,22 +226,34 @@ class MLP(Module):
         return record
 
     def forward(self, x):
-        """The network's output: a Value if the last layer has one neuron, else a list."""
+        """The network's output h^(L): a Value if the last layer has one neuron, else a
+        list (:func:`squeezed`).  For one shape whatever the width, use :meth:`outputs`."""
         return self.trace(x).output
+
+    def outputs(self, x):
+        """h^(L) as a list, one Value per output neuron, also for one output."""
+        return self.trace(x).h[-1]
 
     def named_parameters(self):
         return [pair for layer in self.layers for pair in layer.named_parameters()]
 
     def to_torch(self, dtype=None):
         """The same network as a ``torch.nn.Sequential`` (see :mod:`micrograd_bp.torch_bridge`)."""
-        from .torch_bridge import to_torch
-        return to_torch(self, dtype)
+        return torch_bridge.to_torch(self, dtype)
 
     @classmethod
     def from_torch(cls, module):
-        """An MLP with the weights of a PyTorch Sequential (see :mod:`micrograd_bp.torch_bridge`)."""
-        from .torch_bridge import from_torch
-        return from_torch(module)
+        """An MLP with the weights of a PyTorch Sequential (read by
+        :func:`micrograd_bp.torch_bridge.read_sequential`; a round trip is exact)."""
+        spec = torch_bridge.read_sequential(module)
+        mlp = cls(spec.nin, spec.nouts, activation=spec.activation,
+                  output_activation=spec.output_activation, seed=0)
+        for layer, (W, b) in zip(mlp.layers, spec.weights):
+            for neuron, W_j, b_j in zip(layer.neurons, W, b):
+                for w, value in zip(neuron.w, W_j):
+                    w.data = value
+                neuron.b.data = b_j
+        return mlp
 
     def __repr__(self):
         sizes = [len(layer.neurons) for layer in self.layers]

@@ -8,7 +8,7 @@ Jupyter it shows inline when it is the last expression of a cell; in a script
 
 from . import checks
 from ._optional import require
-from .train import _class_index, predict
+from .train import class_index, predict
 
 
 def _pyplot():
@@ -122,7 +122,7 @@ def plot_decision_boundary(model, X, y, resolution=80, title="decision boundary"
     if len(X) != len(y):
         raise ValueError(f"plot_decision_boundary: {len(X)} points but {len(y)} labels")
     x1s, x2s, classes = decision_grid(model, X, resolution)
-    labels = [_class_index(t) for t in y]
+    labels = [class_index(t) for t in y]
     k = max(max(labels), max(max(row) for row in classes)) + 1
     if ax is None:
         fig, (ax,) = _new_figure(width=5.0)

@@ -22,7 +22,6 @@ import time
 from ._optional import require
 
 ENV = "MICROGRAD_BP_PROGRESS"
-MODES = (True, False, "bar", "text")
 
 
 def _mode(progress):
@@ -61,6 +60,9 @@ class Quiet:
     def close(self, history):
         pass
 
+    def abort(self):
+        """Training stopped early (an error, Ctrl-C): nothing more may be drawn."""
+
 
 class Bar(Quiet):
     """A tqdm bar with one tick per minibatch step: 'epoch 3/20 | 45/900 batches, loss=...'."""
@@ -82,6 +84,9 @@ class Bar(Quiet):
 
     def close(self, history):
         self.bar.close()
+
+    def abort(self):
+        self.bar.close()  # now, before the caller says "interrupted", not redrawn after it
 
 
 class TextLine(Quiet):

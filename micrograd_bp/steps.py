@@ -47,7 +47,8 @@ from .labels import delta_of, names
 from .learner_steps import learner_steps
 from .rules import OPERATIONS, local_derivatives, weighted_sum_operands
 
-__all__ = ["number", "wrapped", "TEXT_WIDTH", "names", "root_name", "delta_name", "Term", "Step", "backward_steps", "explain_backward",
+__all__ = ["number", "wrapped", "TEXT_WIDTH", "names", "root_name", "delta_name", "Term", "Step",
+           "backward_steps", "explain_backward",
            "ForwardStep", "forward_steps", "explain_forward"]
 
 

@@ -18,20 +18,20 @@ none)::
       (2): Linear(in_features=4, out_features=2, bias=True)
     )
 
-:func:`to_torch` copies the weights into PyTorch and :func:`from_torch` copies
-them back (a round trip is exact).  :func:`torch_backward` runs the forward and
-backward passes of a minibatch in PyTorch and keeps every layer's z^(l) with
+:func:`to_torch` copies the weights into PyTorch and ``MLP.from_torch`` copies
+them back (a round trip is exact), reading them with :func:`read_sequential`.
+:func:`torch_backward` runs the forward and backward passes of a minibatch in PyTorch and keeps every layer's z^(l) with
 its gradient, so the document's delta^(l) = dL/dz^(l) can be read off PyTorch's
 autograd and compared with the engine's z grads.
 
 PyTorch is an optional extra, imported only when one of these is called.
 """
 
+from . import checks
 from ._optional import require
 
 # The document's activation names and the PyTorch module classes that compute them.
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
-LOSSES = ("cross_entropy", "mse")
 
 
 def _torch():
@@ -107,17 +107,28 @@ def _layers_of(module, torch):
     return layers
 
 
-def from_torch(module):
-    """An :class:`~micrograd_bp.nn.MLP` holding the weights of a PyTorch Sequential.
+class SequentialSpec:
+    """An MLP read from a PyTorch Sequential, as plain numbers (see :func:`read_sequential`).
 
-    ``module`` is ``nn.Sequential(nn.Linear, activation, nn.Linear, ...)`` as
-    :func:`to_torch` makes it: every hidden layer with the same activation (an
-    MLP has one ``activation``), the last with any (its ``output_activation``).
-    Weights are copied as Python floats (exact for float32 and float64).  A
-    module an MLP cannot express raises a ValueError naming it.
+    nin, nouts          the MLP's sizes: ``MLP(nin, nouts, ...)``
+    activation          the hidden layers' activation; output_activation the last layer's
+    weights             [(W^(l), b^(l)) for l = 1..L], W as a list of rows, as Python floats
     """
-    from .nn import MLP
 
+    def __init__(self, nin, nouts, activation, output_activation, weights):
+        self.nin, self.nouts, self.weights = nin, nouts, weights
+        self.activation, self.output_activation = activation, output_activation
+
+
+def read_sequential(module):
+    """The MLP held by ``nn.Sequential(nn.Linear, activation, nn.Linear, ...)``, as a
+    :class:`SequentialSpec`; ``MLP.from_torch`` builds the MLP from it.
+
+    Every hidden layer must have the same activation (an MLP has one
+    ``activation``), the last may have any (its ``output_activation``).  Weights
+    are read as Python floats (exact for float32 and float64).  A module an MLP
+    cannot express raises a ValueError naming it.
+    """
     torch = _torch()
     layers = _layers_of(module, torch)
     hidden = [activation for _, activation in layers[:-1]]
@@ -126,18 +137,13 @@ def from_torch(module):
             raise ValueError(
                 f"MLP.from_torch: layer {l} uses {activation} but layer 1 uses {hidden[0]}; "
                 "an MLP's hidden layers share one activation")
-    linears = [linear for linear, _ in layers]
-    mlp = MLP(linears[0].in_features, [linear.out_features for linear in linears],
-              activation=hidden[0] if hidden else "relu",
-              output_activation=layers[-1][1], seed=0)
-    for layer, linear in zip(mlp.layers, linears):
+    weights = []
+    for linear, _ in layers:
         W = linear.weight.detach().tolist()
         b = linear.bias.detach().tolist() if linear.bias is not None else [0.0] * len(W)
-        for neuron, W_j, b_j in zip(layer.neurons, W, b):
-            for w, value in zip(neuron.w, W_j):
-                w.data = value
-            neuron.b.data = b_j
-    return mlp
+        weights.append((W, b))
+    return SequentialSpec(layers[0][0].in_features, [linear.out_features for linear, _ in layers],
+                          hidden[0] if hidden else "relu", layers[-1][1], weights)
 
 
 # --- a minibatch through PyTorch, with every z's gradient ------------------------------
@@ -182,8 +188,7 @@ def torch_backward(module, X, T, loss="cross_entropy"):
     """
     torch = _torch()
     F = torch.nn.functional
-    if loss not in LOSSES:
-        raise ValueError(f"torch_backward: unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    checks.loss(loss, "torch_backward")
     layers = _layers_of(module, torch)
     dtype = layers[0][0].weight.dtype
     module.zero_grad()

@@ -15,8 +15,9 @@ One step on a minibatch of B samples, in the document's terms::
 import random
 
 from . import checks
-from .engine import Value, collector_paused
+from .engine import collector_paused
 from .losses import batch_mean, cross_entropy, hinge, l2, mse
+from .nn import squeezed, unsqueezed
 from .optim import SGD, Optimizer
 from .progress import meter as progress_meter
 
@@ -58,15 +59,15 @@ def _threshold(model):
     return 0.5 if getattr(model, "output_activation", "linear") == "sigmoid" else 0.0
 
 
-def _class_of(output, threshold=0.0):
-    """The class a model output stands for: one score above the threshold, else argmax."""
-    if isinstance(output, Value):
-        return 1 if output.data > threshold else 0
-    scores = [v.data for v in output]
+def _class_of(outputs, threshold=0.0):
+    """The class a model's outputs (a list) stand for: one score above the threshold, else argmax."""
+    scores = [v.data for v in outputs]
+    if len(scores) == 1:
+        return 1 if scores[0] > threshold else 0
     return max(range(len(scores)), key=scores.__getitem__)
 
 
-def _class_index(label):
+def class_index(label):
     """A label as a class index: -1/+1 (hinge labels) become 0/1."""
     return 0 if label == -1 else label
 
@@ -80,7 +81,7 @@ def predict(model, X):
     (argmax of the logits, as softmax would).
     """
     threshold = _threshold(model)
-    return [_class_of(model(x), threshold) for x in X]
+    return [_class_of(unsqueezed(model(x)), threshold) for x in X]
 
 
 def accuracy(model, X, y):
@@ -90,7 +91,7 @@ def accuracy(model, X, y):
 
 
 def _fraction_correct(predicted, y):
-    return sum(p == _class_index(t) for p, t in zip(predicted, y)) / len(y)
+    return sum(p == class_index(t) for p, t in zip(predicted, y)) / len(y)
 
 
 # --- the loss of one sample --------------------------------------------------------
@@ -104,28 +105,29 @@ def _signed(label):
     raise ValueError(f"fit with loss='hinge' needs labels 0/1 or -1/+1, got {label!r}")
 
 
-def _hinge(output, label):
-    if not isinstance(output, Value):
+def _hinge(outputs, label):
+    if len(outputs) != 1:
         raise ValueError(
-            f"loss='hinge' needs a model with one output (a score), this one has {len(output)}")
-    return hinge(output, _signed(label))
+            f"loss='hinge' needs a model with one output (a score), this one has {len(outputs)}")
+    return hinge(outputs[0], _signed(label))
 
 
-def _cross_entropy(output, label):
-    if isinstance(output, Value):
+def _cross_entropy(outputs, label):
+    if len(outputs) == 1:
         raise ValueError(
             "loss='cross_entropy' needs a model with one output per class (K logits), "
             "this one has 1; use loss='hinge' for one score")
-    return cross_entropy(output, label)
+    return cross_entropy(outputs, label)
 
 
 SAMPLE_LOSSES = {"hinge": _hinge, "cross_entropy": _cross_entropy, "mse": mse}
 
 
 def _sample_loss(loss):
-    """The function (output, target) -> Value for a loss name or a callable."""
+    """The function (outputs as a list, target) -> Value for a loss name or a callable
+    (which is given the outputs as ``model(x)`` returns them)."""
     if callable(loss):
-        return loss
+        return lambda outputs, target: loss(squeezed(outputs), target)
     if loss not in SAMPLE_LOSSES:
         raise ValueError(
             f"fit: unknown loss {loss!r}; choose one of {', '.join(LOSSES)} or pass a "
@@ -161,7 +163,7 @@ def _check_validation(validation):
 
 def train_step(model, X, y, batch, loss_fn, optimizer, alpha):
     """One step on the samples ``batch`` (indices): returns (loss, predicted classes)."""
-    outputs = [model(X[i]) for i in batch]
+    outputs = [unsqueezed(model(X[i])) for i in batch]
     L = batch_mean([loss_fn(h, y[i]) for h, i in zip(outputs, batch)])  # 1/B sum_i L_i
     if alpha:
         L = L + l2(model.parameters(), alpha)
@@ -211,23 +213,34 @@ def fit(model, X, y, *, loss="hinge", optimizer=None, epochs=100, batch_size=Non
     order = list(range(n))
     history = History()
     shown = progress_meter(progress, epochs, -(-n // B))  # -(-n // B): batches per epoch, rounded up
-    for epoch in range(epochs):
-        shown.start_epoch(epoch)
-        if B < n:
-            rng.shuffle(order)
-        total, correct = 0.0, 0
-        for start in range(0, n, B):
-            batch = order[start:start + B]
-            with collector_paused():  # see engine.collector_paused: a step is faster
-                batch_loss, predicted = train_step(model, X, y, batch, loss_fn, optimizer, alpha)
-            total += batch_loss * len(batch)
-            if classifying:
-                correct += sum(p == _class_index(y[i]) for p, i in zip(predicted, batch))
-            shown.step(batch_loss)
-        history.loss.append(total / n)
-        history.accuracy.append(correct / n if classifying else None)
-        history.lr.append(optimizer.lr)
-        history.val_accuracy.append(accuracy(model, *validation) if validation else None)
-        shown.end_epoch(history)
+    try:
+        for epoch in range(epochs):
+            shown.start_epoch(epoch)
+            if B < n:
+                rng.shuffle(order)
+            batches = [order[start:start + B] for start in range(0, n, B)]
+            total, correct = _epoch(model, X, y, batches, loss_fn, optimizer, alpha, classifying, shown)
+            history.loss.append(total / n)
+            history.accuracy.append(correct / n if classifying else None)
+            history.lr.append(optimizer.lr)
+            history.val_accuracy.append(accuracy(model, *validation) if validation else None)
+            shown.end_epoch(history)
+    except BaseException:  # an error or Ctrl-C: the bar stops before anyone reports it
+        shown.abort()
+        raise
     shown.close(history)
     return history
+
+
+def _epoch(model, X, y, batches, loss_fn, optimizer, alpha, classifying, shown):
+    """One pass over the minibatches, one step each: (sum over the samples of their
+    batch's loss, how many samples were classified right)."""
+    total, correct = 0.0, 0
+    for batch in batches:
+        with collector_paused():  # see engine.collector_paused: a step is faster
+            batch_loss, predicted = train_step(model, X, y, batch, loss_fn, optimizer, alpha)
+        total += batch_loss * len(batch)
+        if classifying:
+            correct += sum(p == class_index(y[i]) for p, i in zip(predicted, batch))
+        shown.step(batch_loss)
+    return total, correct

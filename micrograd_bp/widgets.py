@@ -11,12 +11,20 @@ the kernel-free HTML player is :mod:`micrograd_bp.player`.
 
 import html
 import io
-
-from . import checks
 import re
 
-from .frames import (CURRENT, READS, Frame, as_frames, backward_frames, focus_box,  # noqa: F401
-                     forward_frames, layer_frames, readable_zoom)
+from . import checks
+from .frames import (  # noqa: F401
+    CURRENT,
+    READS,
+    Frame,
+    as_frames,
+    backward_frames,
+    focus_box,
+    forward_frames,
+    layer_frames,
+    readable_zoom,
+)
 
 CELL_PX = 860     # the width a notebook's output cell gives the picture (about 900 px)
 WINDOW_PX = 520   # the height of the picture's window onto a large graph

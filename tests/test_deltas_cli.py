@@ -71,9 +71,14 @@ def test_bad_flags_are_usage_errors(capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
-def test_cross_entropy_needs_a_linear_output(capsys):
-    assert main(["deltas", "--output-activation", "sigmoid"]) == 2
-    assert "output_activation='linear'" in capsys.readouterr().err
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_cross_entropy_needs_a_linear_output_said_in_flags(capsys, activation):
+    with pytest.raises(SystemExit) as stop:
+        main(["deltas", "--output-activation", activation])
+    assert stop.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("micrograd-bp deltas: error: --loss cross_entropy needs --output-activation linear")
+    assert last.endswith(f"got --output-activation {activation}")
 
 
 def test_runs_as_a_module():

@@ -96,6 +96,16 @@ def test_a_three_arm_spiral_reaches_at_least_90_percent(tmp_path, capsys):
     assert accuracy >= 90.0
 
 
+def test_four_blobs_are_four_classes_learned_by_a_softmax_head(tmp_path, capsys):
+    """--dataset blobs, as the README lists it: --classes sets the number of blobs."""
+    code = main(["demo", "--dataset", "blobs", "--classes", "4", "--samples", "40", "--epochs", "30",
+                 "--out", str(tmp_path), "--quiet"])
+    assert code == 0
+    assert "MLP(2, [16, 16, 4]) on 40 blobs (4 classes) points" in (tmp_path / "report.txt").read_text()
+    last_line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert float(last_line.split("training accuracy ")[1].split("%")[0]) >= 75.0
+
+
 def test_flags_set_the_recipe():
     s = demo.settings(parse("--dataset", "spiral", "--classes", "4", "--samples", "40",
                             "--epochs", "7", "--lr", "0.5", "--seed", "3"))

@@ -138,7 +138,9 @@ def test_anything_else_in_an_expression_is_refused(expression, tmp_path, monkeyp
     (["--expr", "log(a)", "--var", "a=-1"], "log is only defined for positive numbers"),
     (["--expr", "1 / (a - a)", "--var", "a=1"], "division by zero"),
     (["--example", "neuron", "--var", "a=1"], "--var only goes with --expr"),
-    (["--example", "mlp", "--max-nodes", "10"], "view='neuron'"),
+    (["--example", "mlp", "--max-nodes", "10"], "more than --max-nodes 10; a drawing that large is "
+                                                "unreadable and slow to lay out. For an MLP use --view neuron"),
+    (["--example", "neuron", "--max-nodes", "3"], "error: this graph has 10 Values, more than --max-nodes 3"),
     (["--example", "neuron", "--view", "neuron"], "needs a graph built by an MLP"),
 ])
 def test_mistakes_get_a_clear_message(arguments, message, capsys, tmp_path, monkeypatch):

@@ -272,3 +272,18 @@ def test_nn_offers_the_activations_it_accepts_from_the_one_list_in_checks():
     assert nn.ACTIVATIONS is checks.ACTIVATIONS
     for name in nn.ACTIVATIONS:
         assert Neuron(1, activation=name).activation == name
+
+
+def test_one_output_is_a_value_when_called_and_a_list_from_outputs():
+    """The rule: mlp(x) squeezes a one-output network's list to its Value (micrograd's
+    convention); mlp.outputs(x) is always the list h^(L), whatever the width."""
+    x = [0.5, -1.0]
+    for nouts in ([3, 1], [3, 2]):
+        mlp = MLP(2, nouts, seed=0)
+        called, listed = mlp(x), mlp.outputs(x)
+        assert isinstance(listed, list) and len(listed) == nouts[-1]
+        assert [v.data for v in listed] == [v.data for v in mlp.trace(x).h[-1]]
+        if nouts[-1] == 1:
+            assert isinstance(called, Value) and called.data == listed[0].data
+        else:
+            assert [v.data for v in called] == [v.data for v in listed]

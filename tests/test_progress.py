@@ -37,6 +37,32 @@ def test_the_bar_shows_epoch_batch_and_loss(capsys, monkeypatch):
     assert "epoch 1/2" in err and "epoch 2/2" in err and "6/6" in err and "loss=" in err
 
 
+def test_ctrl_c_closes_the_bar_before_anyone_says_interrupted(capsys, monkeypatch):
+    """The bar is drawn for the last time when fit stops, not again after the CLI's
+    "interrupted" (as a bar left open would be, when it is garbage-collected)."""
+    pytest.importorskip("tqdm")
+    import gc
+    import sys
+
+    monkeypatch.delenv(ENV, raising=False)
+    calls = []
+
+    def loss(output, target):
+        calls.append(1)
+        if len(calls) == 8:
+            raise KeyboardInterrupt
+        return (output - target) ** 2
+
+    X, y = moons(12, seed=0)
+    try:
+        fit(MLP(2, [3, 1], seed=0), X, y, loss=loss, epochs=2, batch_size=5, progress="bar")
+    except KeyboardInterrupt:  # as cli.main does, while the traceback still holds fit's frames
+        print("interrupted", file=sys.stderr)
+    gc.collect()  # fit's frames, and a bar left open, are freed now
+    err = capsys.readouterr().err
+    assert "epoch 1/2" in err and err.endswith("interrupted\n")
+
+
 def test_an_unknown_progress_setting_is_refused():
     with pytest.raises(ValueError, match="progress must be True, False, 'bar' or 'text', got 'fancy'"):
         train("fancy")

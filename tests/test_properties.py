@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from micrograd_bp import Value, gradcheck
+from micrograd_bp.engine import _interior_order
+from micrograd_bp.graph import topological_order
 from micrograd_bp.rules import BUILT_IN, OPERATIONS
 
 # Every built-in operation of the registry, with its inputs kept inside its domain
@@ -89,3 +91,22 @@ def test_backward_twice_doubles_every_input_gradient(program):
     out.backward()
     for x, g in zip(xs, once):
         assert math.isclose(x.grad, 2 * g, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs(), st.booleans())
+def test_backward_walks_the_interior_nodes_of_topological_order_in_its_order(program, walked_before):
+    """engine._interior_order (backward's fast walk, which marks nodes through their
+    grads) lists exactly graph.topological_order's interior nodes, in the same order,
+    whether the grads are fresh 0.0s or left by an earlier backward()."""
+    inputs, steps = program
+    out = run(steps, *[Value(x) for x in inputs])
+    if walked_before:
+        try:
+            out.backward()
+        except (ArithmeticError, ValueError):  # a derivative undefined at this point
+            assume(False)
+    expected = [node for node in topological_order(out) if node.children]
+    walked = _interior_order(out)
+    assert [id(node) for node in walked] == [id(node) for node in expected]
+    assert all(node.grad == 0.0 for node in walked)  # reset on the way

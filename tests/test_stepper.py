@@ -8,7 +8,15 @@ import pytest
 from micrograd_bp import MLP, Value, topological_order
 from micrograd_bp.commands.graph import neuron_example
 from micrograd_bp.losses import mse
-from micrograd_bp.steps import backward_steps, delta_name, number, explain_backward, explain_forward, forward_steps, root_name
+from micrograd_bp.steps import (
+    backward_steps,
+    delta_name,
+    explain_backward,
+    explain_forward,
+    forward_steps,
+    number,
+    root_name,
+)
 
 # Every test here walks a graph; a walk that never ends (a broken mark in
 # graph.py, say) fails after a minute instead of hanging the run.

@@ -14,7 +14,7 @@ mutant runs in a temporary copy of the repository, one at a time, with a time
 limit (a mutant that makes a walk loop forever counts as killed: the suite
 would notice it through its per-test timeouts).
 
-    python tools/mutate.py                    # all six modules (6 to 13 minutes on 2 cores)
+    python tools/mutate.py                    # all seven modules (7 to 15 minutes on 2 cores)
     python tools/mutate.py graph.py rules.py  # some of them
     python tools/mutate.py --list nn.py       # only list the mutants
     python tools/mutate.py --sample 20        # a random sample per module (seeded)
@@ -50,6 +50,8 @@ TARGETS = {
                   "tests/test_micrograd_compat.py", "tests/test_gradcheck.py", "tests/test_stepper.py"],
     "rules.py": ["tests/test_rules.py", "tests/test_engine.py", "tests/test_errors.py", "tests/test_properties.py",
                  "tests/test_stepper.py", "tests/test_symbolic.py"],
+    "registry.py": ["tests/test_rules.py", "tests/test_engine.py", "tests/test_errors.py", "tests/test_properties.py",
+                    "tests/test_stepper.py", "tests/test_symbolic.py", "tests/test_doctests.py"],
     "graph.py": ["tests/test_engine.py", "tests/test_stepper.py"],
     "nn.py": ["tests/test_nn.py", "tests/test_errors.py", "tests/test_stepper.py", "tests/test_backprop.py",
               "tests/test_torch_bridge.py"],

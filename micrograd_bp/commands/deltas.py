@@ -9,7 +9,9 @@ import argparse
 import random
 import sys
 
+from micrograd_bp.backprop import check_backprop
 from micrograd_bp.checks import ACTIVATIONS, LOSSES, number_arg, whole_number_arg
+from micrograd_bp.nn import MLP
 
 HELP = "check the document's backprop equations (Steps 1-4) against the engine's backward()"
 
@@ -42,6 +44,7 @@ def add_arguments(parser):
     parser.add_argument("--seed", type=int, default=0, help="seed for weights and data (default: 0)")
     parser.add_argument("--tol", type=number_arg(0), default=1e-9,
                         help="largest allowed |equation - engine| (default: 1e-9)")
+    parser.set_defaults(deltas_parser=parser)
 
 
 def example(sizes, batch_size, loss, seed):
@@ -57,16 +60,17 @@ def example(sizes, batch_size, loss, seed):
 
 
 def run(args):
-    from micrograd_bp.nn import MLP
-
+    if args.loss == "cross_entropy" and args.output_activation != "linear":
+        args.deltas_parser.error(
+            f"--loss cross_entropy needs --output-activation linear (softmax reads the "
+            f"logits z^(L)), got --output-activation {args.output_activation}")
     try:
-        from micrograd_bp.backprop import check_backprop
         mlp = MLP(args.sizes[0], args.sizes[1:], activation=args.activation,
                   output_activation=args.output_activation, seed=args.seed)
         X, T = example(args.sizes, args.batch_size, args.loss, args.seed + 1)
         report = check_backprop(mlp, X, T, loss=args.loss, tol=args.tol)
     except (ImportError, ValueError) as error:  # numpy missing, or a setting that cannot work
-        print(f"micrograd-bp deltas: {error}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
         return 2
     print(report)
     return 0 if report.ok else 1

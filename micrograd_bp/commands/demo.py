@@ -8,14 +8,33 @@ graph of one sample (when Graphviz is installed) and a short text report.
 
 ``--dataset spiral`` trains a softmax + cross-entropy head MLP(2, [16, 16, K])
 with Adam; the default 3-arm spiral reaches about 99% training accuracy.
+``--dataset blobs`` trains the same head on 3 Gaussian blobs (``--classes`` sets
+the number of arms or blobs).
 """
 
 import os
-import sys
-import tempfile
 import time
 
+from micrograd_bp import datasets
 from micrograd_bp.checks import number_arg, whole_number_arg, write_file
+from micrograd_bp.draw import DotNotFoundError, draw_graph
+from micrograd_bp.losses import cross_entropy, hinge
+from micrograd_bp.nn import MLP
+from micrograd_bp.optim import SGD, Adam, linear_decay
+from micrograd_bp.plots import plot_decision_boundary, plot_history
+from micrograd_bp.train import accuracy, fit
+
+from . import demo_digits
+from .demo_common import (
+    CLASSES_ONLY_FOR,
+    cannot_write,
+    check_writable,
+    finish,
+    refuse_classes,
+    report,
+    show_progress,
+    speaker,
+)
 
 HELP = "train an MLP on a 2-D dataset (micrograd's demo) and write plots and a report"
 
@@ -27,6 +46,8 @@ RECIPES = {
     "xor": dict(BINARY, noise=0.05),
     "spiral": dict(samples=150, noise=0.2, loss="cross_entropy", optimizer="adam",
                    epochs=100, alpha=0.0),
+    "blobs": dict(samples=150, noise=0.5, loss="cross_entropy", optimizer="adam",
+                  epochs=100, alpha=0.0),
 }
 DEFAULT_LR = {"sgd": 1.0, "adam": 0.02}
 HIDDEN = [16, 16]
@@ -41,11 +62,11 @@ def add_arguments(parser):
                         help="the 2-D data to classify (default: moons), or digits: 8x8 "
                              "handwritten digits (needs scikit-learn)")
     parser.add_argument("--classes", type=whole_number_arg(2), default=None,
-                        help="number of spiral arms, with a softmax + cross-entropy head "
-                             "(only with --dataset spiral; default 3)")
+                        help="number of spiral arms or blobs, with a softmax + cross-entropy "
+                             "head (only with --dataset spiral or blobs; default 3)")
     parser.add_argument("--samples", type=whole_number_arg(2, MAX_SAMPLES), default=None,
                         help=f"number of data points, at most {MAX_SAMPLES} (default: 100; "
-                             f"spiral 150)")
+                             f"spiral and blobs 150)")
     parser.add_argument("--epochs", type=whole_number_arg(1), default=None,
                         help="passes over the data, one full-batch step each (default 100)")
     parser.add_argument("--lr", type=number_arg(0, low_inclusive=False), default=None,
@@ -54,7 +75,7 @@ def add_arguments(parser):
     parser.add_argument("--batch-size", type=whole_number_arg(1), default=None,
                         help="samples per step (default: digits 32, the others full batch)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default=None,
-                        help="default: sgd (binary datasets), adam (spiral)")
+                        help="default: sgd (binary datasets), adam (spiral, blobs)")
     parser.add_argument("--seed", type=int, default=1,
                         help="seeds the data and the initial weights (default 1)")
     parser.add_argument("--out", default="micrograd_bp_out",
@@ -66,11 +87,10 @@ def add_arguments(parser):
 
 def settings(args):
     """The recipe for args.dataset, with the flags given on the command line applied."""
-    if args.classes is not None and args.dataset != "spiral":
-        args.demo_parser.error("--classes only applies to --dataset spiral")
+    refuse_classes(args)
     s = dict(RECIPES[args.dataset], dataset=args.dataset, seed=args.seed,
              batch_size=args.batch_size)
-    s["classes"] = (args.classes or 3) if args.dataset == "spiral" else 2
+    s["classes"] = (args.classes or 3) if args.dataset in CLASSES_ONLY_FOR else 2
     for flag in ("samples", "epochs", "optimizer"):
         if getattr(args, flag) is not None:
             s[flag] = getattr(args, flag)
@@ -80,27 +100,10 @@ def settings(args):
     return s
 
 
-def check_writable(folder):
-    """Create ``folder`` and check a file can be written there; raises OSError."""
-    os.makedirs(folder, exist_ok=True)
-    with tempfile.TemporaryFile(dir=folder):
-        pass
-
-
-def cannot_write(out, error):
-    """Say on stderr why the output folder cannot be written to; returns the exit code 1."""
-    print(f"error: cannot write to the output folder {out!r}: {error.strerror or error}",
-          file=sys.stderr)
-    return 1
-
-
 def build(s):
     """(X, y, model, optimizer) for the settings s."""
-    from micrograd_bp import MLP, datasets
-    from micrograd_bp.optim import SGD, Adam, linear_decay
-
     make = getattr(datasets, s["dataset"])
-    extra = {"classes": s["classes"]} if s["dataset"] == "spiral" else {}
+    extra = {"spiral": {"classes": s["classes"]}, "blobs": {"centers": s["classes"]}}.get(s["dataset"], {})
     X, y = make(n=s["samples"], noise=s["noise"], seed=s["seed"], **extra)
     nout = 1 if s["loss"] == "hinge" else s["classes"]
     model = MLP(2, HIDDEN + [nout], activation="relu", seed=s["seed"])
@@ -117,7 +120,8 @@ def describe(s, model, optimizer):
         "softmax + cross-entropy"
     lr = (f"lr {s['lr']:g} -> {s['lr'] / 10:g}" if s["optimizer"] == "sgd"
           else f"lr {s['lr']:g}")
-    name = s["dataset"] + (f" ({s['classes']} arms)" if s["dataset"] == "spiral" else "")
+    name = s["dataset"] + {"spiral": f" ({s['classes']} arms)",
+                           "blobs": f" ({s['classes']} classes)"}.get(s["dataset"], "")
     sizes = [len(layer.neurons) for layer in model.layers]
     return (f"MLP(2, {sizes}) on {s['samples']} {name} points: {loss}, "
             f"{type(optimizer).__name__} {lr}, {s['epochs']} "
@@ -127,8 +131,6 @@ def describe(s, model, optimizer):
 
 def sample_loss(model, x, label, loss):
     """L for one sample (the forward pass only)."""
-    from micrograd_bp.losses import cross_entropy, hinge
-
     output = model(x)
     L = hinge(output, 1 if label == 1 else -1) if loss == "hinge" else cross_entropy(output, label)
     L.label = "L"
@@ -186,8 +188,6 @@ def _set_parameters(model, values):
 
 
 def _draw_sample(model, x, label, s, path, when):
-    from micrograd_bp.draw import draw_graph
-
     L = one_sample_loss(model, x, label, s["loss"])
     caption = f"one sample x = ({x[0]:.3f}, {x[1]:.3f}), label {label}, {when}: L = {L.data:.4f}"
     g = draw_graph(L, view="neuron", number_format=".3f", caption=caption)
@@ -196,8 +196,6 @@ def _draw_sample(model, x, label, s, path, when):
 
 
 def write_plots(model, X, y, history, out):
-    from micrograd_bp.plots import plot_decision_boundary, plot_history
-
     paths = [os.path.join(out, "loss_curve.png"), os.path.join(out, "decision_boundary.png")]
     plot_history(history).savefig(paths[0], dpi=100)
     plot_decision_boundary(model, X, y, resolution=80).savefig(paths[1], dpi=100)
@@ -206,8 +204,6 @@ def write_plots(model, X, y, history, out):
 
 def write_outputs(model, X, y, history, s, out, initial=None):
     """Every file the demo writes, and a note for each one (or each it had to skip)."""
-    from micrograd_bp.draw import DotNotFoundError
-
     written, notes = [], []
     try:
         written += write_plots(model, X, y, history, out)
@@ -222,43 +218,10 @@ def write_outputs(model, X, y, history, s, out, initial=None):
     return written, notes
 
 
-def report(summary, history, final_accuracy, seconds, written, notes, *,
-           title="micrograd_bp demo", test_accuracy=None):
-    """report.txt's text; with ``test_accuracy``, a line ``test accuracy: 95.8%``."""
-    lines = [
-        title,
-        summary,
-        f"loss of the last epoch: {history.loss[-1]:.4f} (first epoch: {history.loss[0]:.4f})",
-        f"training accuracy after training: {final_accuracy:.1%}",
-    ]
-    if test_accuracy is not None:
-        lines.append(f"test accuracy: {test_accuracy:.1%}")
-    lines += [
-        f"training time: {seconds:.1f} s",
-        "files: " + ", ".join(os.path.basename(p) for p in written),
-    ]
-    return "\n".join(lines + notes) + "\n"
-
-
-def show_progress(args, say):
-    """True if a progress bar can be shown (tqdm is installed) and is wanted."""
-    try:
-        import tqdm.auto  # noqa: F401  (only to know whether a bar can be shown)
-    except ImportError:
-        say("(no progress bar: pip install -e '.[progress]' to see one)")
-        return False
-    return not args.quiet
-
-
 def run(args):
-    from micrograd_bp.train import accuracy, fit
-
     if args.dataset == "digits":
-        from . import demo_digits
-        if args.classes is not None:
-            args.demo_parser.error("--classes only applies to --dataset spiral")
-        say = (lambda *a: None) if args.quiet else print
-        return demo_digits.run(args, show_progress(args, say))
+        refuse_classes(args)
+        return demo_digits.run(args, show_progress(args, speaker(args)))
     s = settings(args)
     out = args.out
     try:
@@ -267,7 +230,7 @@ def run(args):
         return cannot_write(out, error)
     X, y, model, optimizer = build(s)
     summary = describe(s, model, optimizer)
-    say = (lambda *a: None) if args.quiet else print
+    say = speaker(args)
     say(summary)
     progress = show_progress(args, say)
     initial = [p.data for p in model.parameters()]  # to draw one sample before training too
@@ -283,20 +246,6 @@ def run(args):
         text = report(summary, history, final_accuracy, seconds, written, notes)
     except OSError as error:
         return cannot_write(out, error)
-    return finish(out, written, notes, text, say,
+    return finish(written, notes, text, say,
                   f"{s['dataset']}: loss {history.loss[-1]:.4f}, training accuracy "
                   f"{final_accuracy:.1%} after {s['epochs']} epochs ({seconds:.1f} s)")
-
-
-def finish(out, written, notes, text, say, line):
-    """Write ``text`` to report.txt (the last of ``written``), then say what was done."""
-    try:
-        with open(written[-1], "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as error:
-        return cannot_write(out, error)
-    for note in notes:
-        say(note)
-    print(line)
-    say("wrote " + ", ".join(written))
-    return 0

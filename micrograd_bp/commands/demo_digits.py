@@ -10,10 +10,15 @@ true labels, and ``report.txt`` with the test accuracy.
 """
 
 import os
-import sys
 import time
 
-from .demo import cannot_write, check_writable, finish, report
+from micrograd_bp.datasets import digits
+from micrograd_bp.nn import MLP
+from micrograd_bp.optim import SGD, Adam
+from micrograd_bp.plots import plot_confusion_matrix, plot_digits, plot_history
+from micrograd_bp.train import accuracy, fit, predict
+
+from .demo_common import cannot_write, check_writable, fail, finish, report, speaker
 
 RECIPE = dict(hidden=32, optimizer="adam", lr=0.01, epochs=12, batch_size=32, test_size=0.2)
 MAX_MISTAKES_SHOWN = 24
@@ -30,9 +35,6 @@ def settings(args):
 
 def build(s, data):
     """(X_train, y_train, model, optimizer): the first ``samples`` training images, if given."""
-    from micrograd_bp import MLP
-    from micrograd_bp.optim import SGD, Adam
-
     X, y = data.X_train[:s["samples"]], data.y_train[:s["samples"]]
     model = MLP(64, [s["hidden"], 10], activation="relu", seed=s["seed"])
     opt = Adam if s["optimizer"] == "adam" else SGD
@@ -48,8 +50,6 @@ def describe(s, X, data):
 
 def write_plots(history, data, predicted, out):
     """The curves, the confusion matrix, the misclassified test digits; returns the paths."""
-    from micrograd_bp.plots import plot_confusion_matrix, plot_digits, plot_history
-
     paths = [os.path.join(out, name) for name in
              ("loss_curve.png", "confusion_matrix.png", "misclassified.png")]
     plot_history(history, title="digits").savefig(paths[0], dpi=100)
@@ -70,21 +70,17 @@ def write_plots(history, data, predicted, out):
 
 def run(args, progress):
     """The digits demo (``progress``: show fit's progress bar)."""
-    from micrograd_bp.datasets import digits
-    from micrograd_bp.train import accuracy, fit, predict
-
     out = args.out
     try:
         check_writable(out)
         data = digits(test_size=RECIPE["test_size"], seed=args.seed)
     except OSError as error:
         return cannot_write(out, error)
-    except ImportError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except ImportError as missing:
+        return fail(missing, 2)
     s = settings(args)
     X, y, model, optimizer = build(s, data)
-    say = (lambda *a: None) if args.quiet else print
+    say = speaker(args)
     summary = describe(s, X, data)
     say(summary)
     start = time.perf_counter()
@@ -103,6 +99,6 @@ def run(args, progress):
     written.append(os.path.join(out, "report.txt"))
     text = report(summary, history, accuracy(model, X, y), seconds, written, notes,
                   title="micrograd_bp demo: handwritten digits", test_accuracy=test_accuracy)
-    return finish(out, written, notes, text, say,
+    return finish(written, notes, text, say,
                   f"digits: loss {history.loss[-1]:.4f}, test accuracy {test_accuracy:.1%} "
                   f"after {s['epochs']} epochs ({seconds:.1f} s)")

@@ -18,7 +18,16 @@ import math
 import os
 import sys
 
-from micrograd_bp.checks import whole_number_arg
+from micrograd_bp.checks import output_file, whole_number_arg, write_file
+from micrograd_bp.draw import MAX_NODES, RANKDIRS, VIEWS, DotNotFoundError, draw_graph, png_dpi
+from micrograd_bp.engine import Value
+from micrograd_bp.graph import topological_order
+from micrograd_bp.losses import cross_entropy
+from micrograd_bp.nn import MLP
+from micrograd_bp.player import save_html
+from micrograd_bp.rules import OPERATIONS
+from micrograd_bp.steps import explain_backward
+from micrograd_bp.widgets import save_gif
 
 HELP = "render a computation graph (an example or an --expr) to SVG, PNG or PDF"
 
@@ -35,7 +44,7 @@ def add_arguments(parser):
     what.add_argument("--expr", help='an expression over named variables, e.g. "a*b + c"')
     parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                         help="the value of a variable of --expr (repeat for each)")
-    parser.add_argument("--view", choices=("scalar", "neuron"), default="scalar",
+    parser.add_argument("--view", choices=VIEWS, default="scalar",
                         help="one box per Value (scalar) or one per neuron of an MLP")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="svg, png or pdf (default: from the --out file's ending, else svg)")
@@ -48,12 +57,12 @@ def add_arguments(parser):
     parser.add_argument("--focus", metavar="NEURON",
                         help="--view neuron: the neuron drawn in full in a large network, "
                              "e.g. z2[3]")
-    parser.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR")
+    parser.add_argument("--rankdir", choices=RANKDIRS, default="LR")
     parser.add_argument("--no-grad", action="store_true", help="do not show the grads")
     parser.add_argument("--color-by-grad", action="store_true",
                         help="fill each node by its grad (blue > 0, red < 0)")
-    parser.add_argument("--max-nodes", type=whole_number_arg(1), default=None,
-                        help="refuse a scalar graph larger than this many Values")
+    parser.add_argument("--max-nodes", type=whole_number_arg(1), default=MAX_NODES,
+                        help=f"refuse a scalar graph larger than this many Values (default {MAX_NODES})")
     parser.add_argument("--explain", action="store_true",
                         help="also print the backward pass step by step")
     parser.add_argument("--steps", metavar="FILE.html|FILE.gif", type=_steps_path,
@@ -73,8 +82,6 @@ def _steps_path(path):
 
 def neuron_example():
     """o = tanh(x1*w1 + x2*w2 + b), the neuron of micrograd's lecture, named as there."""
-    from micrograd_bp import Value
-
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
     b = Value(6.8813735870195432, label="b")
@@ -91,9 +98,6 @@ def neuron_example():
 
 def mlp_example():
     """L = cross_entropy(z^(2), class 1) for MLP(2, [3, 2]) on one sample x = (1, -2)."""
-    from micrograd_bp import MLP
-    from micrograd_bp.losses import cross_entropy
-
     mlp = MLP(2, [3, 2], activation="tanh", seed=1)
     trace = mlp.trace([1.0, -2.0])
     L = cross_entropy(trace.z[2], 1)
@@ -105,8 +109,6 @@ def mlp_example():
 
 def functions():
     """The operations an --expr writes as f(x, ...): the registry's names that are words."""
-    from micrograd_bp.rules import OPERATIONS
-
     return {name: op.arity for name, op in OPERATIONS.items() if name.isidentifier()}
 
 
@@ -145,8 +147,6 @@ def unused_variables(expression, variables):
 
 def evaluate(expression, variables):
     """The Value of ``expression`` with each name a labelled leaf Value (no eval())."""
-    from micrograd_bp import Value
-
     if len(expression) > MAX_EXPRESSION_LENGTH:
         raise ValueError(f"--expr is longer than {MAX_EXPRESSION_LENGTH} characters")
     try:
@@ -204,8 +204,6 @@ def _computed(f, first, *rest):
     The engine still computes a constant part, so that (-8) ** 0.5 or 1 / 0 get the
     engine's clear error, not a complex number or a Python traceback.
     """
-    from micrograd_bp import Value
-
     if isinstance(first, Value) or any(isinstance(x, Value) for x in rest):
         first = first if isinstance(first, Value) else Value(first)
         return f(first, *rest)
@@ -262,8 +260,6 @@ def check_outputs(args):
     With --steps and no --out only the slides are written: the default graph.svg
     is not overwritten behind the user's back.
     """
-    from micrograd_bp.checks import output_file
-
     for path, flag in ((args.out, "--out"), (args.steps, "--steps")):
         if path is not None:
             output_file(path, flag)
@@ -273,22 +269,27 @@ def check_outputs(args):
     return output_file(f"graph.{fmt}", "--out"), fmt
 
 
-def run(args):
-    from micrograd_bp.checks import write_file
-    from micrograd_bp.draw import MAX_NODES, DotNotFoundError, draw_graph, png_dpi
+def check_size(root, args):
+    """A ValueError, in the command line's flags, for a scalar drawing over --max-nodes Values."""
+    size = len(topological_order(root))
+    if args.view == "scalar" and size > args.max_nodes:
+        raise ValueError(f"this graph has {size} Values, more than --max-nodes {args.max_nodes}; "
+                         f"a drawing that large is unreadable and slow to lay out. For an MLP "
+                         f"use --view neuron (one node per neuron), or give a larger --max-nodes")
 
+
+def run(args):
     try:
         out, fmt = check_outputs(args)
         root = build_root(args, warn=_warn)
+        check_size(root, args)
         if args.explain:  # the backward pass, one printed step at a time
-            from micrograd_bp.stepper import explain_backward
-
             print(explain_backward(root))
         else:
             root.backward()
         graph = draw_graph(root, rankdir=args.rankdir, show_grad=not args.no_grad,
                            color_by_grad=args.color_by_grad, view=args.view,
-                           max_nodes=args.max_nodes or MAX_NODES, show_ids=args.explain,
+                           max_nodes=args.max_nodes, show_ids=args.explain,
                            size=args.size, focus=args.focus)
     except (ValueError, TypeError, ZeroDivisionError, OverflowError, ImportError,
             OSError) as error:
@@ -320,14 +321,8 @@ def run(args):
 
 def write_steps(args):
     """--steps: the backward pass of a fresh copy of the graph, one frame per step."""
-    from micrograd_bp.draw import DotNotFoundError
-    from micrograd_bp.player import save_html
-    from micrograd_bp.widgets import save_gif
-
     options = dict(rankdir=args.rankdir, color_by_grad=args.color_by_grad, view=args.view,
-                   size=args.size)
-    if args.max_nodes:
-        options["max_nodes"] = args.max_nodes
+                   max_nodes=args.max_nodes, size=args.size)
     try:
         root = build_root(args)  # a new graph: stepping runs backward() once more
         save = save_html if args.steps.lower().endswith(".html") else save_gif
