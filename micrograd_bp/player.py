@@ -38,6 +38,8 @@ _COUNTER = itertools.count()
 _STYLE = """<style>
 .mgbp-stepper {{ font-family: Helvetica, Arial, sans-serif; margin: 0.5em 0; }}
 .mgbp-stepper .controls button {{ margin-right: 0.2em; }}
+.mgbp-stepper .controls .slider {{ width: 7em; vertical-align: middle; }}
+.mgbp-stepper .controls .zoom {{ white-space: nowrap; }}  /* the zoom buttons wrap as one group */
 .mgbp-stepper .frame {{ display: none; }}
 .mgbp-stepper .frame.current {{ display: block; }}
 .mgbp-stepper .viewport {{ overflow: auto; max-width: 100%; max-height: {height}; border: 1px solid #ddd; }}
