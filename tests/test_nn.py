@@ -287,3 +287,24 @@ def test_one_output_is_a_value_when_called_and_a_list_from_outputs():
             assert isinstance(called, Value) and called.data == listed[0].data
         else:
             assert [v.data for v in called] == [v.data for v in listed]
+
+
+def test_outputs_is_always_a_list_and_a_call_squeezes_one_output():
+    from micrograd_bp.nn import unsqueezed
+
+    one, two = MLP(2, [3, 1], seed=0), MLP(2, [3, 2], seed=0)
+    x = [0.5, -1.0]
+    assert isinstance(one(x), Value) and isinstance(two(x), list)
+    assert [h.data for h in one.outputs(x)] == [one(x).data]  # a list of one Value
+    assert [h.data for h in two.outputs(x)] == [h.data for h in two(x)]
+    v = Value(2.0)
+    assert unsqueezed(v) == [v] and unsqueezed((v, v)) == [v, v]
+
+
+def test_a_users_module_gets_outputs_from_its_forward():
+    class Double(Module):
+        def forward(self, x):
+            return x * 2  # one Value
+
+    x = Value(1.5)
+    assert [h.data for h in Double().outputs(x)] == [3.0]
