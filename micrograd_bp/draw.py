@@ -185,6 +185,24 @@ def png_dpi(graph, size):
     return graph
 
 
+SLIDE_LABEL_PX = 24  # a label reads on a 1920 x 1080 slide at this many pixels or more
+
+
+def label_px(svg, size):
+    """The pixel size that 90 % of the labels of ``svg`` (a drawing's SVG, str or
+    bytes) reach in its PNG at ``size``'s dpi: font size (pt) x the drawing's scale
+    (Graphviz shrinks a drawing larger than ``size``) x dpi / 72."""
+    import re
+
+    svg = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    scale = re.search(r'class="graph" transform="scale\(([\d.]+)', svg)
+    fonts = sorted(float(f) for f in re.findall(r'font-size="([\d.]+)"', svg))
+    if not fonts:
+        return 0.0
+    dpi = picture_size(size)[2]
+    return fonts[len(fonts) // 10] * (float(scale.group(1)) if scale else 1.0) * dpi / 72
+
+
 def _new_digraph(rankdir, caption, size):
     """An empty drawing: compact spacing, plain fonts, fitted to ``size``."""
     box, font, dpi = picture_size(size)

@@ -91,12 +91,19 @@ def focus_box(svg, colours=(CURRENT,)):
 
 def readable_zoom(svgs, min_px=MIN_LABEL_PX):
     """The zoom at which 90 % of the labels in ``svgs`` render at ``min_px`` CSS px
-    or more (a label of ``s`` pt is ``s`` × 4/3 px at zoom 1)."""
-    sizes = sorted(float(size) for svg in svgs for size in _FONT.findall(svg))
+    or more (a label of ``s`` pt is ``s`` × 4/3 px at zoom 1, times the scale
+    Graphviz gave a drawing it shrank to fit a ``size=``)."""
+    sizes = sorted(float(size) * _scale(svg) for svg in svgs for size in _FONT.findall(svg))
     if not sizes:
         return 1.0
     tenth = sizes[len(sizes) // 10]  # 90 % of the labels are at least this large
     return min_px / (tenth * 4 / 3)
+
+
+def _scale(svg):
+    """The scale of the drawing's ``<g class="graph">``: below 1 when Graphviz shrank it."""
+    found = re.search(r'class="graph" transform="([^"]*)"', svg)
+    return _transform(found.group(1))[0] if found else 1.0
 
 
 def _transform(text):

@@ -30,6 +30,7 @@ import os
 import re
 
 from . import checks
+from .draw import SLIDE_LABEL_PX
 from .frames import CURRENT, MIN_LABEL_PX, READS, as_frames, focus_box, readable_zoom
 from .widgets import gif_bytes, step_widget
 
@@ -108,6 +109,9 @@ _SCRIPT = """(function () {
   }
   function openingZoom() {  // as wide as the page allows, the labels never below readable
     var across = (viewport(current).clientWidth || root.clientWidth) / (width * 4 / 3);
+    if (%(slide)s) {  // a slide: as large as fits, the labels never below %(slide_px)s px
+      return Math.max(readable * %(slide_px)s / %(min_label_px)s, Math.min(3, fitZoom()));
+    }
     return Math.max(readable, Math.min(1, across));
   }
   function follow() {  // scroll the least that brings the step's node into view,
@@ -191,12 +195,21 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}</style>
-</head>
+{style}</head>
 <body>
 <h1>{title}</h1>
 {element}
 </body>
 </html>
+"""
+
+# A page for a slide (size="slide"): the step's text and the controls read from the
+# back of a room, and the drawing opens as large as the screen allows.
+_SLIDE_STYLE = """<style>
+body {{ margin: 0.4em 1em; }} h1 {{ font-size: 32px; margin: 0.2em 0; }}
+.mgbp-stepper button, .mgbp-stepper .counter, .mgbp-stepper .zoom {{ font-size: 20px; }}
+.mgbp-stepper pre {{ font-size: 24px; }}
+</style>
 """
 
 _SVG_ID = re.compile(r' id="[^"]*"')
@@ -256,20 +269,22 @@ def _pieces(frames, fallback, title, interval):
 
 
 def element_html(frames, *, title="Backpropagation, step by step", interval=1500,
-                 fallback="gif", max_height="80vh", page=False, pieces=None):
+                 fallback="gif", max_height="80vh", page=False, pieces=None, slide=False):
     """The stepper as one HTML element (a str): frames, controls, its own script.
 
     ``fallback`` is what shows without JavaScript: "gif" (the frames as an
     animated GIF, needs pillow) or None (a line saying JavaScript is needed).
     ``page=True`` lets the arrow keys work with the focus anywhere on the page
-    (for a page holding one stepper).  Ids are new for every element made, so one
+    (for a page holding one stepper).  ``slide=True`` opens the drawing as large
+    as the box allows, its labels at least SLIDE_LABEL_PX px.  Ids are new for every element made, so one
     stepper displayed twice does not clash with itself.
     """
     body, width, height, readable, fallback_html = (
         pieces or _pieces(frames, fallback, title, interval))
     uid = f"mgbp-stepper-{os.getpid():x}-{next(_COUNTER)}"
     script = _SCRIPT % dict(uid=uid, width=width, height=height, interval=int(interval),
-                            readable=f"{readable:.4f}", min_label_px=MIN_LABEL_PX)
+                            readable=f"{readable:.4f}", min_label_px=MIN_LABEL_PX,
+                            slide="true" if slide else "false", slide_px=SLIDE_LABEL_PX)
     return _ELEMENT.format(
         uid=uid, prefix="" if page else uid + "-", keys="page" if page else "element",
         title=html.escape(title), style=_STYLE.format(height=max_height),
@@ -283,13 +298,16 @@ def html_page(frames_or_root, *, title="Backpropagation, step by step", interval
 
     Every frame's SVG and text, previous / play / next buttons (ids ``previous``,
     ``play``, ``next``), a slider (``slider``), the arrow keys, zoom.  No external
-    files: it works from file:// and offline.
+    files: it works from file:// and offline.  With ``size="slide"`` it is a page
+    for a 16:9 projector: larger text, the drawing as large as fits.
     """
     draw_options.setdefault("caption", False)  # the page prints each step's text below
     frames = as_frames(frames_or_root, draw_options)
+    slide = draw_options.get("size") == "slide"
     element = element_html(frames, title=title, interval=interval, fallback=fallback,
-                           page=True)
-    return _PAGE.format(title=html.escape(title), element=element)
+                           page=True, slide=slide, max_height="65vh" if slide else "80vh")
+    return _PAGE.format(title=html.escape(title), element=element,
+                        style=_SLIDE_STYLE.format() if slide else "")
 
 
 def save_html(frames_or_root, path, **options):

@@ -14,6 +14,7 @@ import io
 import re
 
 from . import checks
+from .draw import png_dpi
 from .frames import (  # noqa: F401
     CURRENT,
     READS,
@@ -31,17 +32,18 @@ WINDOW_PX = 520   # the height of the picture's window onto a large graph
 _VIEWBOX = re.compile(r'viewBox="([-\d. ]+)"')
 _SIZE = re.compile(r'(<svg[^>]*?)width="[\d.]+pt"(\s+)height="[\d.]+pt"', re.S)
 
-def gif_bytes(frames, *, duration=1500):
+def gif_bytes(frames, *, duration=1500, size=None):
     """The frames as an animated GIF (bytes), ``duration`` ms each.
 
-    Each frame is rendered to PNG by Graphviz's dot and the frames are assembled by
-    pillow, on a white canvas as large as the largest frame.
+    Each frame is rendered to PNG by Graphviz's dot, at the resolution of ``size``
+    (``"slide"``: 144 dpi, as the slide's PNG; else 96 dpi), and the frames are
+    assembled by pillow, on a white canvas as large as the largest frame.
     """
     from ._optional import require
 
     image = require("PIL.Image", "widgets", "Writing an animated GIF")
-    pictures = [image.open(io.BytesIO(f.graph.pipe(format="png"))).convert("RGB")
-                for f in frames]
+    pictures = [image.open(io.BytesIO(png_dpi(f.graph.copy(), size).pipe(format="png")))
+                .convert("RGB") for f in frames]
     width = max(p.width for p in pictures)
     height = max(p.height for p in pictures)
     canvases = []
@@ -56,9 +58,11 @@ def gif_bytes(frames, *, duration=1500):
 
 
 def save_gif(frames_or_root, path, *, duration=1500, **draw_options):
-    """Write an animated GIF, one frame per step (``duration`` ms each); returns ``path``."""
+    """Write an animated GIF, one frame per step (``duration`` ms each); returns ``path``.
+    With ``size="slide"`` its frames have the slide's resolution (see :func:`gif_bytes`)."""
     checks.output_file(path, "save_gif")  # before the frames are rendered
-    data = gif_bytes(as_frames(frames_or_root, draw_options), duration=duration)
+    data = gif_bytes(as_frames(frames_or_root, draw_options), duration=duration,
+                     size=draw_options.get("size"))
     return checks.write_file(path, data, "save_gif")
 
 

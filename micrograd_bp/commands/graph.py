@@ -19,7 +19,8 @@ import os
 import sys
 
 from micrograd_bp.checks import output_file, whole_number_arg, write_file
-from micrograd_bp.draw import MAX_NODES, RANKDIRS, VIEWS, DotNotFoundError, draw_graph, png_dpi
+from micrograd_bp.draw import (MAX_NODES, RANKDIRS, SLIDE_LABEL_PX, VIEWS, DotNotFoundError,
+                               draw_graph, label_px, png_dpi)
 from micrograd_bp.engine import Value
 from micrograd_bp.graph import topological_order
 from micrograd_bp.losses import cross_entropy
@@ -298,6 +299,8 @@ def run(args):
     if out is None:
         return write_steps(args)
     try:
+        if args.size == "slide":
+            warn_small_labels(graph)
         if fmt == "png":
             png_dpi(graph, args.size)
         data = graph.pipe(format=fmt)  # made in full before the file is opened
@@ -317,6 +320,16 @@ def run(args):
         return 1
     print(f"wrote {out}")
     return write_steps(args) if args.steps else 0
+
+
+def warn_small_labels(graph):
+    """A warning when a drawing is too large for one slide: Graphviz shrank it until
+    its labels are below SLIDE_LABEL_PX pixels on a 1920 x 1080 slide."""
+    px = label_px(graph.pipe(format="svg"), "slide")
+    if px < SLIDE_LABEL_PX:
+        _warn(f"this drawing is too large for one slide: shrunk to fit, its labels are "
+              f"{px:.0f} px tall on a 1920 x 1080 slide (they read from about "
+              f"{SLIDE_LABEL_PX} px); draw less, e.g. --view neuron (and --focus NEURON)")
 
 
 def write_steps(args):
