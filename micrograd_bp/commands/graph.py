@@ -328,7 +328,7 @@ def warn_small_labels(graph):
     px = label_px(graph.pipe(format="svg"), "slide")
     if px < SLIDE_LABEL_PX:
         _warn(f"this drawing is too large for one slide: shrunk to fit, its labels are "
-              f"{px:.0f} px tall on a 1920 x 1080 slide (they read from about "
+              f"{px:.0f} px on a 1920 x 1080 slide (they read from about "
               f"{SLIDE_LABEL_PX} px); draw less, e.g. --view neuron (and --focus NEURON)")
 
 
