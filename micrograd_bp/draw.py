@@ -219,18 +219,21 @@ def _new_digraph(rankdir, caption, size):
 
 
 CAPTION_WIDTH = 64  # characters per line of a caption: a long step text is wrapped
+SLIDE_CAPTION_WIDTH = 100  # on a slide's wide page: fewer lines, less shrinking to fit its height
 
 
-def _wrap(caption):
+def _wrap(caption, size=None):
     """The caption as Graphviz text: left-aligned lines (ended by ``\\l``) of at most
-    CAPTION_WIDTH characters.  A caption already split with ``\\l`` keeps its lines."""
+    CAPTION_WIDTH characters (SLIDE_CAPTION_WIDTH for ``size="slide"``).  A caption
+    already split with ``\\l`` keeps its lines."""
     import textwrap
 
     if not caption:
         return ""
+    width = SLIDE_CAPTION_WIDTH if size == "slide" else CAPTION_WIDTH
     text = str(caption).replace("\\l", "\n")
     lines = [part for line in text.splitlines()
-             for part in (textwrap.wrap(line, CAPTION_WIDTH, break_on_hyphens=False) or [""])]
+             for part in (textwrap.wrap(line, width, break_on_hyphens=False) or [""])]
     return "".join(line + "\\l" for line in lines)
 
 
@@ -285,7 +288,7 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
     order = topological_order(root)
     style = _Style(number_format, show_grad, color_by_grad,
                    _highlight_colours(highlight), order, grads, pending, highlight_edges)
-    g = _new_digraph(rankdir, _wrap(caption), size)
+    g = _new_digraph(rankdir, _wrap(caption, size), size)
     if view == "neuron":
         _draw_neurons(g, root, order, style, edge_labels, focus)
         return g
