@@ -58,8 +58,12 @@ def test_a_slide_png_fits_the_slide_and_every_label_reads(tmp_path, example):
     width, height = png_size(slide(EXAMPLES[example], tmp_path, "png"))
     assert width <= SLIDE[0] and height <= SLIDE[1], (width, height)
     assert width >= SLIDE[0] / 2, "a slide picture is drawn large, not at a book's size"
-    sizes = label_pixels(slide(EXAMPLES[example], tmp_path, "svg"), width)
+    svg = slide(EXAMPLES[example], tmp_path, "svg")
+    sizes = label_pixels(svg, width)
     assert sizes[0] >= READS_PX, f"smallest label {sizes[0]:.1f} px"
+    points = float(ET.fromstring(svg).get("width").removesuffix("pt"))  # the SVG, placed at its
+    assert points <= 13.33 * 72  # natural size on a 13.33-inch slide, fits it and reads the same:
+    assert label_pixels(svg, points * SLIDE[0] / (13.33 * 72))[0] >= READS_PX
 
 
 @pytest.mark.parametrize("example", ["neuron", "mlp-neurons"])
@@ -155,16 +159,12 @@ def test_the_slide_deck_fills_the_screen_and_follows_each_step(browser, tmp_path
         page.close()
 
 
-# Label sizes in CSS px (font size x the drawing's scale in the page), the red node's
+# Label sizes in CSS px (font size x the scale the text is drawn at), the red node's
 # box, the viewport's box, the step text's font size and the page's scroll width.
 MEASURE = """() => {
   const frame = document.querySelector('.frame.current'), svg = frame.querySelector('svg');
-  const graph = svg.querySelector('g.graph');
-  const shrunk = /scale\\(([\\d.]+)/.exec(graph.getAttribute('transform'));
-  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
-      * (shrunk ? parseFloat(shrunk[1]) : 1);
-  const sizes = [...svg.querySelectorAll('text')].map(
-      t => parseFloat(t.getAttribute('font-size')) * scale).sort((a, b) => a - b);
+  const sizes = [...svg.querySelectorAll('text')].map(  // the screen's scale, shrinking and all
+      t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a).sort((a, b) => a - b);
   const box = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
   const red = [...svg.querySelectorAll('g.node')].filter(g => g.querySelector('[stroke="red"]'));
   return {sizes: sizes, red: red.map(g => box(g.getBoundingClientRect())),
