@@ -19,7 +19,16 @@ import os
 import sys
 
 from micrograd_bp.checks import output_file, whole_number_arg, write_file
-from micrograd_bp.draw import MAX_NODES, RANKDIRS, SLIDE_LABEL_PX, VIEWS, DotNotFoundError, draw_graph, label_px, png_dpi
+from micrograd_bp.draw import (
+    MAX_NODES,
+    RANKDIRS,
+    SLIDE_LABEL_PX,
+    VIEWS,
+    DotNotFoundError,
+    draw_graph,
+    label_px,
+    png_dpi,
+)
 from micrograd_bp.engine import Value
 from micrograd_bp.graph import topological_order
 from micrograd_bp.losses import cross_entropy
