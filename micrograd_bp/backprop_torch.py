@@ -17,7 +17,7 @@ import html
 
 from .backprop import as_batch, check_backprop
 from .equations import within_tolerance
-from .equations_text import STEP_NAMES, tex, text_matrix
+from .equations_text import STEP_NAMES, step_table, tex, text_matrix, verdict_html, wide
 from .torch_bridge import torch_backward
 
 
@@ -105,31 +105,27 @@ class ThreeWayReport:
         return f"<ThreeWayReport {'ok' if self.ok else 'FAILED'}: {self.verdict()}>"
 
     def _repr_html_(self):
+        """The three ways in a ~700 px column: the verdict beside the step, then the
+        equation with its numbers, the scalar engine's and PyTorch's, one under another."""
         rows = []
         for r in self.rows:
             c = r.check
-            mark = ('<span style="color:#080">&#10004; agree</span>' if r.agrees(self.tol)
-                    else '<span style="color:#c00"><b>&#10008; DISAGREE</b></span>')
-            rows.append(
-                "<tr>"
-                f'<td style="text-align:left">Step {c.step}<br><small>{STEP_NAMES[c.step]}</small>'
-                f"<br>l = {c.l}</td>"
-                f'<td style="text-align:left">$${c.latex}$$ $${c.substituted}$$</td>'
-                f'<td style="text-align:left">$${tex(c.engine)}$$<small>{html.escape(c.engine_source)}</small></td>'
-                f'<td style="text-align:left">$${tex(r.torch)}$$<small>autograd</small></td>'
-                f'<td style="text-align:left">{mark}<br><small>max |diff| '
-                f"{max(c.max_diff, r.max_diff):.1e}</small></td>"
-                "</tr>")
+            left = (f"Step {c.step}<br><small>{STEP_NAMES[c.step]}</small><br>l = {c.l}<br>"
+                    + verdict_html(r.agrees(self.tol), max(c.max_diff, r.max_diff)))
+            right = (wide(f"$${c.latex}$$") + "<small>with the numbers:</small>"
+                     + wide(f"$${c.substituted}$$")
+                     + f"<small>the scalar engine ({html.escape(c.engine_source)}):</small>"
+                     + wide(f"$${tex(c.engine)}$$")
+                     + "<small>PyTorch (autograd):</small>" + wide(f"$${tex(r.torch)}$$"))
+            rows.append((left, right))
         colour = "#080" if self.ok else "#c00"
         return (
-            '<div class="micrograd-bp-backprop">'
+            '<div class="micrograd-bp-backprop" style="max-width: 100%">'
             "<p><b>The document's backprop equations (numpy) vs the scalar engine vs PyTorch</b><br>"
             f"{html.escape(self.engine_report.describe())}<br>"
             r"$\odot$ is the elementwise product; each column is one sample $i$</p>"
-            "<table><tr><th>step</th><th>the document's equation, then with the numbers</th>"
-            "<th>the scalar engine</th><th>PyTorch</th><th></th></tr>"
-            + "".join(rows) + "</table>"
-            f'<p style="color:{colour}"><b>{html.escape(self.verdict())}</b></p></div>')
+            + step_table(rows, "the document's equation, with the numbers; the scalar engine's; PyTorch's")
+            + f'<p style="color:{colour}"><b>{html.escape(self.verdict())}</b></p></div>')
 
 
 def _torch_values(name, l, torch_pass):

@@ -161,26 +161,42 @@ def report_text(report):
 _WIDE = '<div style="overflow-x: auto; max-width: 100%">{}</div>'
 
 
+def wide(content):
+    """``content`` in a block that scrolls sideways inside its table cell, so a wide
+    matrix never pushes the table (and its verdicts) past the column."""
+    return _WIDE.format(content)
+
+
+def verdict_html(agrees, max_diff):
+    """The verdict cell's text: agree (green) or DISAGREE (red), and the largest difference."""
+    small = f"<br><small>max |diff| {max_diff:.1e}</small>"
+    if agrees:
+        return f'<span style="color:#080">&#10004; agree</span>{small}'
+    return f'<span style="color:#c00"><b>&#10008; DISAGREE</b></span>{small}'
+
+
+def step_table(rows, header):
+    """A two-column table that fits a ~700 px column: the step and its verdict on the
+    left, ``header`` over the maths on the right; ``rows`` are (left, right) HTML."""
+    body = "".join(f'<tr><td style="text-align:left; vertical-align:top">{left}</td>'
+                   f'<td style="text-align:left">{right}</td></tr>' for left, right in rows)
+    return ('<table style="table-layout: fixed; width: 100%">'
+            '<colgroup><col style="width: 9em"><col></colgroup>'
+            f"<tr><th>step, result</th><th>{header}</th></tr>{body}</table>")
+
+
 def report_html(report):
     """The report for Jupyter: each equation, then its numbers, the engine's below
     them; the verdict first, beside the step, so that it is seen in a narrow column."""
-    def mark(c):
-        small = f"<br><small>max |diff| {c.max_diff:.1e}</small>"
-        if c.agrees(report.tol):
-            return f'<span style="color:#080">&#10004; agree</span>{small}'
-        return f'<span style="color:#c00"><b>&#10008; DISAGREE</b></span>{small}'
-
     rows = []
     for c in report.checks:
-        rows.append(
-            "<tr>"
-            f'<td style="text-align:left; vertical-align:top">Step {c.step}<br>'
-            f"<small>{STEP_NAMES[c.step]}</small><br>l = {c.l}<br>{mark(c)}</td>"
-            '<td style="text-align:left">'
-            + _WIDE.format(f"$${c.latex}$$")
-            + "<small>with the numbers:</small>" + _WIDE.format(f"$${c.substituted}$$")
-            + f"<small>the engine's ({html.escape(c.engine_source)}):</small>"
-            + _WIDE.format(f"$${tex(c.engine)}$$") + "</td></tr>")
+        left = (f"Step {c.step}<br><small>{STEP_NAMES[c.step]}</small><br>l = {c.l}<br>"
+                + verdict_html(c.agrees(report.tol), c.max_diff))
+        right = (wide(f"$${c.latex}$$")
+                 + "<small>with the numbers:</small>" + wide(f"$${c.substituted}$$")
+                 + f"<small>the engine's ({html.escape(c.engine_source)}):</small>"
+                 + wide(f"$${tex(c.engine)}$$"))
+        rows.append((left, right))
     colour = "#080" if report.ok else "#c00"
     return (
         '<div class="micrograd-bp-backprop" style="max-width: 100%">'
@@ -188,9 +204,5 @@ def report_html(report):
         f"{html.escape(report.describe())}<br>"
         r"$\odot$ is the elementwise product"
         + (r"; each column is one sample $i$" if report.B > 1 else "") + "</p>"
-        '<table style="table-layout: fixed; width: 100%">'
-        '<colgroup><col style="width: 9em"><col></colgroup>'
-        "<tr><th>step, result</th><th>the document's equation, with the numbers, "
-        "and the engine's</th></tr>"
-        + "".join(rows) + "</table>"
-        f'<p style="color:{colour}"><b>{html.escape(report.verdict())}</b></p></div>')
+        + step_table(rows, "the document's equation, with the numbers, and the engine's")
+        + f'<p style="color:{colour}"><b>{html.escape(report.verdict())}</b></p></div>')

@@ -38,8 +38,8 @@ _COUNTER = itertools.count()
 
 _STYLE = """<style>
 .mgbp-stepper {{ font-family: Helvetica, Arial, sans-serif; margin: 0.5em 0; }}
-.mgbp-stepper .controls button {{ margin-right: 0.2em; }}
-.mgbp-stepper .controls .slider {{ width: 7em; vertical-align: middle; }}
+.mgbp-stepper .controls button {{ margin-right: 0.2em; font-size: 0.9em; padding: 0.1em 0.45em; }}
+.mgbp-stepper .controls .slider {{ width: 6em; vertical-align: middle; }}
 .mgbp-stepper .controls .zoom {{ white-space: nowrap; }}  /* the zoom buttons wrap as one group */
 .mgbp-stepper .frame {{ display: none; }}
 .mgbp-stepper .frame.current {{ display: block; }}
@@ -207,7 +207,7 @@ _PAGE = """<!DOCTYPE html>
 # back of a room, and the drawing opens as large as the screen allows.
 _SLIDE_STYLE = """<style>
 body {{ margin: 0.4em 1em; }} h1 {{ font-size: 32px; margin: 0.2em 0; }}
-.mgbp-stepper button, .mgbp-stepper .counter, .mgbp-stepper .zoom {{ font-size: 20px; }}
+body .mgbp-stepper .controls button, .mgbp-stepper .counter, .mgbp-stepper .zoom {{ font-size: 20px; }}
 .mgbp-stepper pre {{ font-size: 24px; }}
 </style>
 """

@@ -62,4 +62,6 @@ def test_text_and_html_show_all_three_columns():
     assert "equation (numpy)" in text and "engine (B * z.grad)" in text and "PyTorch" in text
     assert "all 9 equations agree with the engine and with PyTorch" in text
     page = report._repr_html_()
-    assert "<th>PyTorch</th>" in page and "<th>the scalar engine</th>" in page and "$$" in page
+    assert "PyTorch (autograd):" in page and "the scalar engine (" in page and "$$" in page
+    assert page.count("&#10004; agree") == 9  # a verdict beside each step, in the narrow first column
+    assert 'table-layout: fixed; width: 100%' in page  # the table never grows past its column
