@@ -132,3 +132,84 @@ def test_what_needs_micrograd_bps_rules_refuses_another_engine_in_one_line():
                        (lambda: grad_paths(root, x), "grad_paths")):
         with pytest.raises(TypeError, match=f"^{name} needs a micrograd_bp Value.*another engine's node"):
             call()
+
+
+def _line(source, text):
+    """The one line of a drawing's source that contains ``text``."""
+    (line,) = [s for s in source.splitlines() if text in s]
+    return line
+
+
+def test_a_learners_own_nodes_highlight_and_key_the_drawing():
+    a, b = MicrogradValue(2.0), MicrogradValue(-3.0)
+    c = a * b + a
+    c.backward()
+    plain = draw_graph(c).source
+    assert "red" not in plain and "?" not in plain and "blue" not in plain
+    source = draw_graph(c, highlight=[a], grads={b: 7.5}, pending=[c],
+                        highlight_edges={(c, list(c._prev).index(a)): "blue"}).source
+    assert 'COLOR="red"' in _line(source, "data 2.0000")  # a, and only a
+    assert source.count('COLOR="red"') == 1
+    assert "grad 7.5000" in _line(source, "data -3.0000")  # b's grad, as given
+    assert "data ?" in source and "data -4.0000" not in source  # c, pending
+    (edge,) = [s for s in source.splitlines() if "blue" in s]
+    assert "->" in edge
+    # one node, or a dict {node: colour}, as for micrograd_bp's own Values
+    assert 'COLOR="green"' in _line(draw_graph(c, highlight={b: "green"}).source, "data -3.0000")
+    assert 'COLOR="red"' in _line(draw_graph(c, highlight=b).source, "data -3.0000")
+
+
+def learner_mlp(V, sizes=(2, 3, 1), seed=0):
+    """A lecture-style MLP built with the class V, its nodes labelled in the chapter's
+    notation (x[i], W1[j,i], b1[j], z1[j], h1[j]) as stage 7 of notebook 1b may."""
+    import random
+
+    rng = random.Random(seed)
+
+    def named(v, label):
+        v.label = label
+        return v
+
+    h = [named(V(rng.uniform(-1, 1)), f"x[{i}]") for i in range(sizes[0])]
+    for l in range(1, len(sizes)):
+        out = []
+        for j in range(sizes[l]):
+            z = named(V(0.1), f"b{l}[{j}]")
+            for i, hi in enumerate(h):
+                z = named(V(rng.uniform(-1, 1)), f"W{l}[{j},{i}]") * hi + z
+            z.label = f"z{l}[{j}]"
+            out.append(named(z.relu() if l < len(sizes) - 1 else z * 1, f"h{l}[{j}]"))
+        h = out
+    return h[0]
+
+
+def test_the_neuron_view_of_a_learners_labelled_mlp_is_micrograd_bps_own():
+    theirs, ours = learner_mlp(MicrogradValue), learner_mlp(Value)
+    theirs.backward()
+    ours.backward()  # the reference: the same network in micrograd_bp's engine
+    assert draw_graph(theirs, view="neuron").source == draw_graph(ours, view="neuron").source
+
+
+def test_the_neuron_view_highlights_and_focuses_a_learners_nodes():
+    root = learner_mlp(MicrogradValue, sizes=(4, 12, 1))  # 60 weights: summarised
+    root.backward()
+    nodes_by_label, stack = {}, [root]
+    while stack:
+        v = stack.pop()
+        nodes_by_label.setdefault(getattr(v, "label", ""), v)
+        stack.extend(v._prev)
+    focused = draw_graph(root, view="neuron", focus=nodes_by_label["z1[5]"]).source
+    assert "W1[5,0]</TD>" in focused and "W1[0,0]</TD>" not in focused
+    assert focused == draw_graph(root, view="neuron", focus="z1[5]").source
+    x0 = nodes_by_label["x[0]"]
+    assert "red" in _line(draw_graph(root, view="neuron", highlight=[x0]).source, "x[0] =")
+    assert "red" not in _line(draw_graph(root, view="neuron").source, "x[0] =")
+
+
+def test_the_neuron_view_of_an_unlabelled_learners_graph_says_so_in_one_line():
+    x = MicrogradValue(1.0)
+    root = (x * MicrogradValue(2.0)).relu()
+    with pytest.raises(ValueError, match=r"^draw_graph\(view='neuron'\) needs a graph built by "
+                                         r"an MLP \(nodes labelled z1\[0\]") as error:
+        draw_graph(root, view="neuron")
+    assert "\n" not in str(error.value)
