@@ -93,13 +93,11 @@ def as_graph_keyed(root, what, *keyed):
 
 def _mirrored(option, found):
     """``option`` with each node of ``found`` ({id: (node, Mirror)}) replaced by its Mirror."""
-    if option is None or isinstance(option, str):
-        return option
     if isinstance(option, dict):
         return {_mirrored_key(k, found): v for k, v in option.items()}
-    if is_node(option) or not hasattr(option, "__iter__"):
-        return _mirrored_key(option, found)
-    return [_mirrored_key(k, found) for k in option]
+    if isinstance(option, (str, tuple)) or not hasattr(option, "__iter__"):
+        return _mirrored_key(option, found)  # a node, a label, a tuple, None
+    return [_mirrored_key(k, found) for k in option]  # a list, a set, a generator
 
 
 def _mirrored_key(key, found):

@@ -58,6 +58,9 @@ TARGETS = {
     "losses.py": ["tests/test_losses.py", "tests/test_backprop.py"],
     "steps.py": ["tests/test_stepper.py", "tests/test_doctests.py::test_docstring_examples[micrograd_bp.steps]",
                  "tests/test_layersteps.py"],
+    "nodes.py": ["tests/test_nodes.py", "tests/test_learner_steps.py", "tests/test_tutor.py", "tests/test_draw.py", "tests/test_frames.py"],
+    "learner_steps.py": ["tests/test_learner_steps.py", "tests/test_nodes.py", "tests/test_tutor.py", "tests/test_frames.py"],
+    "tutor.py": ["tests/test_tutor.py", "tests/test_nodes.py"],
 }
 
 # --- the mutations -------------------------------------------------------------------
