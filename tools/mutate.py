@@ -14,7 +14,7 @@ mutant runs in a temporary copy of the repository, one at a time, with a time
 limit (a mutant that makes a walk loop forever counts as killed: the suite
 would notice it through its per-test timeouts).
 
-    python tools/mutate.py                    # all seven modules (7 to 15 minutes on 2 cores)
+    python tools/mutate.py                    # every module in TARGETS (15 to 25 minutes on 2 cores)
     python tools/mutate.py graph.py rules.py  # some of them
     python tools/mutate.py --list nn.py       # only list the mutants
     python tools/mutate.py --sample 20        # a random sample per module (seeded)
