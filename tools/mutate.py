@@ -61,7 +61,6 @@ TARGETS = {
     "nodes.py": ["tests/test_nodes.py", "tests/test_learner_steps.py", "tests/test_tutor.py", "tests/test_draw.py", "tests/test_frames.py"],
     "learner_steps.py": ["tests/test_learner_steps.py", "tests/test_nodes.py", "tests/test_tutor.py", "tests/test_frames.py"],
     "tutor.py": ["tests/test_tutor_hints.py", "tests/test_tutor.py", "tests/test_nodes.py"],
-    "time_limit.py": ["tests/test_time_limit.py", "tests/test_tutor.py"],
 }
 
 # --- the mutations -------------------------------------------------------------------
