@@ -284,7 +284,8 @@ def draw_graph(root, *, rankdir="LR", number_format=".4f", show_grad=True,
     ``view="neuron"`` for an MLP, or raise ``max_nodes``.
     """
     _check_options(rankdir, number_format, view, max_nodes)
-    root = nodes.as_graph(root, "draw_graph")  # another engine's graph: its mirror
+    root, (highlight, grads, pending, highlight_edges, focus) = nodes.as_graph_keyed(
+        root, "draw_graph", highlight, grads, pending, highlight_edges, focus)  # a learner's: mirrors
     order = topological_order(root)
     style = _Style(number_format, show_grad, color_by_grad,
                    _highlight_colours(highlight), order, grads, pending, highlight_edges)

@@ -124,8 +124,8 @@ def _run(root, mirrors, order):
 def watching(watched, before=None, after=None):
     """Inside the block, each node's ``_backward()`` calls ``before(node)``, itself,
     then ``after(node)``; on leaving, every node has its own ``_backward`` again."""
-    saved = [(node, node._backward, "_backward" in getattr(node, "__dict__", {"_backward": 0}))
-             for node in watched]
+    saved = [(node, node._backward, not hasattr(node, "__dict__") or "_backward" in vars(node))
+             for node in watched]  # own: a closure in the node's __dict__, or a slot
     try:
         for node, own, _ in saved:
             node._backward = _watched(node, own, before, after)

@@ -77,6 +77,37 @@ def as_graph(root, what):
     return mirror(root)[id(root)]
 
 
+def as_graph_keyed(root, what, *keyed):
+    """:func:`as_graph` of ``root``, and each of ``keyed`` with its foreign nodes mirrored.
+
+    ``keyed`` are a drawing's options that name nodes: a node, an iterable of nodes
+    (or labels), or a dict keyed by nodes or by (node, k) pairs.  A learner passes
+    their own nodes; the drawing reads the mirrors, so each is replaced by its Mirror.
+    """
+    graph = as_graph(root, what)
+    if graph is root:
+        return graph, keyed
+    found = _mirrors[id(root)][1]
+    return graph, tuple(_mirrored(option, found) for option in keyed)
+
+
+def _mirrored(option, found):
+    """``option`` with each node of ``found`` ({id: (node, Mirror)}) replaced by its Mirror."""
+    if isinstance(option, dict):
+        return {_mirrored_key(k, found): v for k, v in option.items()}
+    if isinstance(option, (str, tuple)) or not hasattr(option, "__iter__"):
+        return _mirrored_key(option, found)  # a node, a label, a tuple, None
+    return [_mirrored_key(k, found) for k in option]  # a list, a set, a generator
+
+
+def _mirrored_key(key, found):
+    """A node's Mirror, a (node, k) pair's (Mirror, k), anything else itself."""
+    if isinstance(key, tuple):
+        return tuple(_mirrored_key(k, found) for k in key)
+    kept = found.get(id(key))
+    return kept[1] if kept is not None and kept[0] is key else key
+
+
 def mirror(root, labels=None):
     """{id(node): Mirror} for every node of the foreign graph of ``root``.
 

@@ -18,9 +18,10 @@ A stage the class does not implement yet is reported as "not there yet".
 
 import random
 
-from . import nodes
+from . import checks, nodes
 from .engine import Value as Reference
 from .graph import topological_order
+from .time_limit import TimeLimitExceeded, time_limit
 from .tutor_graphs import UNARY, Program, apply, programs, random_tree
 
 STAGES = {
@@ -117,22 +118,29 @@ def not_yet(message):
     return Finding(NOT_YET, message)
 
 
-def check_engine(Value, stage=None, *, MLP=None, train=None, seed=0):
+def check_engine(Value, stage=None, *, MLP=None, train=None, seed=0, timeout=None):
     """Check a learner's ``Value`` class stage by stage.
 
     ``stage``: one stage (1 to 7), a list of stages, or None for all seven.  Stage 7
     also needs ``MLP`` (``MLP(3, [4, 4, 1])`` with ``parameters()``) and, to check the
     learner's own descent, ``train(mlp, xs, ys)``, which returns the loss of each step.
+    ``timeout`` (seconds, None for none): a stage still running after it is stopped and
+    reported as failed (see :mod:`micrograd_bp.time_limit` for what it cannot stop).
     Returns a :class:`Report`; nothing is raised for a broken class, whatever it does.
     """
+    if timeout is not None:
+        timeout = checks.number(timeout, "check_engine: timeout", 0, low_inclusive=False)
     results = []
     for s in _stages(stage):
         rng = random.Random(seed * 100 + s)
         try:
-            if s > 1:
-                _first_value(Value)
-            CHECKS[s](Value, rng, (MLP, train))
+            with time_limit(timeout):
+                if s > 1:
+                    _first_value(Value)
+                CHECKS[s](Value, rng, (MLP, train))
             results.append(StageResult(s, PASSED))
+        except TimeLimitExceeded:
+            results.append(StageResult(s, FAILED, f"did not finish within {timeout:g} s", ENDLESS))
         except Finding as f:
             results.append(StageResult(s, f.status, f.message, f.hint, f.picture))
         except RecursionError:
@@ -154,6 +162,7 @@ def _stages(stage):
 
 # --- the hints ------------------------------------------------------------------
 
+ENDLESS = "an endless loop?"
 RECURSION = ("recursion too deep: a recursive walk needs one Python call per node of the "
              "chain; walk with a list of your own (a stack) instead of recursion")
 ACCUMULATE = ("= instead of +=: a _backward overwrote the grad an operand already had "

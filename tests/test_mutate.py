@@ -1,6 +1,6 @@
 """tools/mutate.py, the mutation-testing runner: what it generates, and a tiny run.
 
-The full run (every mutant of the seven core modules, 7 to 15 minutes) is not part
+The full run (every mutant of the modules in TARGETS, 15 to 25 minutes) is not part
 of the suite; docs/testing.md says how to run it.
 """
 

@@ -127,3 +127,37 @@ def test_the_deep_chain_is_as_deep_as_promised():
         node = node.children[0]
         depth += 1
     assert depth == tutor_graphs.DEEP_CHAIN
+
+
+def test_a_stage_that_never_ends_is_stopped_by_the_timeout():
+    import sys
+    import time
+
+    if sys.gettrace() is not None:
+        pytest.skip("a tracer is on (tools/mutate.py's coverage run): time_limit enforces no limit")
+
+    Endless = engine()["Value"]  # a class of its own: its operations make Endless nodes
+
+    def backward(self):  # the walk never ends: what is taken off the stack goes back on
+        stack = [self]
+        while stack:
+            stack.append(stack.pop())
+
+    Endless.backward = backward
+    start = time.perf_counter()
+    report = check_engine(Endless, stage=[3, 4, 5], timeout=0.5)
+    took = time.perf_counter() - start
+    assert [r.status for r in report.results] == ["passed", "failed", "failed"]
+    assert report.results[1].line() == ("stage 4 (topological order and backward()): failed: "
+                                         "did not finish within 0.5 s Hint: an endless loop?")
+    assert took < 5, took  # two stages of 0.5 s each, and stage 3
+    deadline = time.perf_counter() + 1.0
+    while time.perf_counter() < deadline:  # nothing is raised later, out of the blue
+        sum(range(100))
+    assert check_engine(engine()["Value"], stage=4, timeout=10).ok  # a limit not reached
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "2", True, float("nan")])
+def test_a_timeout_that_is_no_number_of_seconds_is_refused_in_one_line(timeout):
+    with pytest.raises(ValueError, match=r"^check_engine: timeout must be a number > 0, got "):
+        check_engine(engine()["Value"], stage=1, timeout=timeout)

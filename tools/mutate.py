@@ -14,7 +14,7 @@ mutant runs in a temporary copy of the repository, one at a time, with a time
 limit (a mutant that makes a walk loop forever counts as killed: the suite
 would notice it through its per-test timeouts).
 
-    python tools/mutate.py                    # all seven modules (7 to 15 minutes on 2 cores)
+    python tools/mutate.py                    # every module in TARGETS (15 to 25 minutes on 2 cores)
     python tools/mutate.py graph.py rules.py  # some of them
     python tools/mutate.py --list nn.py       # only list the mutants
     python tools/mutate.py --sample 20        # a random sample per module (seeded)
@@ -58,6 +58,9 @@ TARGETS = {
     "losses.py": ["tests/test_losses.py", "tests/test_backprop.py"],
     "steps.py": ["tests/test_stepper.py", "tests/test_doctests.py::test_docstring_examples[micrograd_bp.steps]",
                  "tests/test_layersteps.py"],
+    "nodes.py": ["tests/test_nodes.py", "tests/test_learner_steps.py", "tests/test_tutor.py", "tests/test_draw.py", "tests/test_frames.py"],
+    "learner_steps.py": ["tests/test_learner_steps.py", "tests/test_nodes.py", "tests/test_tutor.py", "tests/test_frames.py"],
+    "tutor.py": ["tests/test_tutor_hints.py", "tests/test_tutor.py", "tests/test_nodes.py"],
 }
 
 # --- the mutations -------------------------------------------------------------------

@@ -19,6 +19,7 @@ import sys
 import threading
 
 from micrograd_bp.checks import whole_number_arg
+from micrograd_bp.tutor import ENDLESS
 
 HELP = "check a learner's own engine (a .py file with a class Value), stage by stage"
 
@@ -107,7 +108,7 @@ def _worker(path, stages, timeout):
         for s in stages:
             message = _next(lines, timeout)
             if message is None:
-                yield _result(s, "failed", _silence(child, "the stage", timeout), "an endless loop?")
+                yield _result(s, "failed", _silence(child, "the stage", timeout), ENDLESS)
                 return
             yield message
     finally:
