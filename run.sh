@@ -10,7 +10,7 @@
 # virtual environment in .venv and installs the package into it.  The test job
 # also installs PyTorch 2.13.0 for the comparison tests (SKIP_TORCH=1 skips that;
 # those tests then skip themselves), Debian's chromium for the browser tests, and
-# librsvg2-bin and imagemagick to render the pictures as other programs do.
+# librsvg2-bin, imagemagick and poppler-utils to render the pictures (and PDFs) as other programs do.
 # The docs and test jobs install node and npm (the book bundles MathJax from npm).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,6 +31,7 @@ if [ "$job" = test ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)  # pictures in every renderer
     [ -x /usr/bin/convert ] || missing+=(imagemagick)
+    command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)  # a PDF's pages and text, checked
 fi
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ "${#missing[@]}" -gt 0 ]; then
