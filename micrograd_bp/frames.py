@@ -164,7 +164,7 @@ def backward_frames(root, *, caption=True, forward=False, **draw_options):
     shown = {v: NOT_YET for v in topological_order(graph_root)}  # "?" until computed
     for step in backward_steps(root):
         shown[step.node] = step.grad  # final: every node that uses it has done its step
-        for child, after in _writes(step):  # the grads it writes, as the sums stand so far
+        for child, after in step.writes:  # the grads it writes, as the sums stand so far
             shown[child] = after
         text = str(step)
         graph = draw_graph(root, highlight=_marks(step.node), grads=dict(shown),
@@ -179,14 +179,6 @@ def forward_done(root):
     r = root_name(root)
     return (f"Forward pass done: every node holds its data. "
             f"Backward starts at the root with d{r}/d{r} = 1.")
-
-
-def _writes(step):
-    """(node, its grad after the step) for each grad the step wrote: micrograd_bp's
-    steps list their terms, a learner's step (its own ``_backward``) its changes."""
-    if hasattr(step, "terms"):
-        return [(term.child, term.after) for term in step.terms]
-    return [(node, after) for node, _, _, after in step.changes]
 
 
 def _marks(node, reads=None):

@@ -35,6 +35,12 @@ class LearnerStep:
         self.changes = tuple(changes)
         self.grads = grads
 
+    @property
+    def writes(self):
+        """(node, its grad after this call) for each grad the call changed, as
+        :attr:`micrograd_bp.steps.Step.writes`."""
+        return [(node, after) for node, _, _, after in self.changes]
+
     def __str__(self):
         head = f"{self.name}._backward()   where {self.name} = {self.formula()}, " \
                f"{self.name}.grad = {self.grad:.4g}"

@@ -140,6 +140,11 @@ class Step:
         self.child_names = tuple(child_names)
         self.terms = tuple(terms)
 
+    @property
+    def writes(self):
+        """(child, its grad after this step) for each grad the step added to."""
+        return [(term.child, term.after) for term in self.terms]
+
     def headline(self):
         """``n.grad = dL/dn = 0.5   where n = x1 * w1`` (``dh/dn`` when the root is h)."""
         formula = _formula(self.node.op, self.child_names)

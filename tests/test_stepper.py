@@ -350,3 +350,11 @@ def test_wrapped_lines_break_only_at_spaces():
     line = "x" * 70 + " left-right-side"
     assert wrapped(line).splitlines() == ["x" * 70, "    left-right-side"]  # not at a hyphen
     assert all(len(s) <= TEXT_WIDTH for s in wrapped("ab " * 100).splitlines())
+
+
+def test_a_step_writes_each_childs_grad_as_the_sum_stands_after_it():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = a * b + a  # a is used twice: its grad is written in two steps
+    writes = [w for step in backward_steps(L) for w in step.writes]
+    a_after = [after for node, after in writes if node is a]
+    assert a_after == [1.0, 1.0 + (-3.0)]  # dL/da = 1 (the +), then + b (the *)
